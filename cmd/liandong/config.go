@@ -1,0 +1,74 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Config is the server configuration, built once from flags and LIANDONG_*
+// environment variables and passed down.
+type Config struct {
+	DB   string // a folder for SQLite or a postgres:// DSN
+	Addr string
+	Side string // court, police or all
+}
+
+// envOr returns the environment variable's value, or def when it is unset.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// dbFlag registers --db with LIANDONG_DB as its default.
+func dbFlag(fs *flag.FlagSet, target *string, def string) {
+	fs.StringVar(target, "db", envOr("LIANDONG_DB", def), "数据库：SQLite 数据目录，或 postgres:// 连接串（环境变量 LIANDONG_DB）")
+}
+
+// serverFlags registers the flags shared by serve and demo.
+func serverFlags(fs *flag.FlagSet, c *Config, dbDefault string) {
+	dbFlag(fs, &c.DB, dbDefault)
+	fs.StringVar(&c.Addr, "addr", envOr("LIANDONG_ADDR", "127.0.0.1:8080"), "监听地址（环境变量 LIANDONG_ADDR）")
+	fs.StringVar(&c.Side, "side", envOr("LIANDONG_SIDE", "all"), "节点所属一方：court、police 或 all（环境变量 LIANDONG_SIDE）")
+}
+
+func (c Config) validate() error {
+	switch c.Side {
+	case "court", "police", "all":
+	default:
+		return fmt.Errorf("--side 只能是 court、police 或 all，而不是“%s”", c.Side)
+	}
+	if c.Addr == "" {
+		return fmt.Errorf("--addr 不能为空")
+	}
+	return nil
+}
+
+// newFlagSet returns a flag set that reports errors on stderr instead of
+// exiting, and prints help (text, then the flags) on stdout.
+func newFlagSet(name string, stdout, stderr io.Writer, help string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stdout, help)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(stderr)
+	}
+	return fs
+}
+
+// parseFlags parses args and maps the outcome to an exit status: -1 to go
+// on, 0 after --help, 2 on a usage error.
+func parseFlags(fs *flag.FlagSet, args []string) int {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	return -1
+}

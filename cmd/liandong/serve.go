@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"liandong/internal/db"
+	"liandong/internal/demo"
+	"liandong/internal/directory"
+	"liandong/internal/web"
+)
+
+const serveHelp = `liandong serve —— 启动服务
+
+用法: liandong serve [--db 目录|postgres://…] [--addr 地址] [--side court|police|all]
+
+启动时自动执行数据库迁移，并载入缺少的周口市单位目录（已有单位不会被覆盖）。
+`
+
+func cmdServe(args []string, stdout, stderr io.Writer) int {
+	var cfg Config
+	fs := newFlagSet("serve", stdout, stderr, serveHelp)
+	serverFlags(fs, &cfg, "./data")
+	if rc := parseFlags(fs, args); rc >= 0 {
+		return rc
+	}
+	if err := cfg.validate(); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, cfg, stdout, stderr, nil); err != nil {
+		fmt.Fprintf(stderr, "liandong serve: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+const demoHelp = `liandong demo —— 用演示数据启动服务
+
+用法: liandong demo [--db 目录|postgres://…] [--addr 地址] [--side court|police|all]
+
+不给 --db 时使用一个新的临时目录（退出后删除）。载入周口市单位目录和演示账号，
+并打印登录地址和账号。
+`
+
+func cmdDemo(args []string, stdout, stderr io.Writer) int {
+	var cfg Config
+	fs := newFlagSet("demo", stdout, stderr, demoHelp)
+	serverFlags(fs, &cfg, "")
+	if rc := parseFlags(fs, args); rc >= 0 {
+		return rc
+	}
+	if err := cfg.validate(); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	if cfg.DB == "" {
+		dir, err := os.MkdirTemp("", "liandong-demo-")
+		if err != nil {
+			fmt.Fprintf(stderr, "liandong demo: 无法创建临时目录: %v\n", err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		cfg.DB = dir
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	load := func(ctx context.Context, d *db.DB) error { return demo.Load(ctx, directory.NewStore(d)) }
+	if err := serve(ctx, cfg, stdout, stderr, load); err != nil {
+		fmt.Fprintf(stderr, "liandong demo: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// serve opens and migrates the database, runs seed (the demo data) when
+// given, listens, prints where to log in, and serves until ctx ends.
+func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed func(context.Context, *db.DB) error) error {
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	applied, err := d.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		log.Info("migrations applied", "versions", applied)
+	}
+	if seed != nil {
+		if err := seed(ctx, d); err != nil {
+			return err
+		}
+	} else if n, err := directory.NewStore(d).LoadZhoukou(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("Zhoukou directory loaded", "units", n)
+	}
+
+	srv, err := web.New(web.Config{Side: cfg.Side, Version: version}, d, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	httpSrv := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	log.Info("listening", "url", url, "engine", d.Engine, "db", d.Target, "side", cfg.Side)
+	printBanner(stdout, url, d, seed != nil)
+
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func printBanner(w io.Writer, url string, d *db.DB, withDemo bool) {
+	fmt.Fprintf(w, "周口市法院公安执行协作联动平台已启动\n")
+	fmt.Fprintf(w, "  地址 URL:      %s\n", url)
+	fmt.Fprintf(w, "  健康检查:      %shealthz\n", url)
+	fmt.Fprintf(w, "  数据库:        %s %s\n", d.Engine, d.Target)
+	if withDemo {
+		fmt.Fprintf(w, "\n演示账号（密码均为 %s）:\n", demo.Password)
+		for _, a := range demo.Accounts() {
+			roles := ""
+			for i, r := range a.Roles {
+				if i > 0 {
+					roles += "、"
+				}
+				roles += r.Label()
+			}
+			fmt.Fprintf(w, "  %-14s %-10s %s（%s）\n", a.Username, roles, a.DisplayName, a.Unit)
+		}
+	}
+	fmt.Fprintf(w, "\n按 Ctrl+C 停止。\n")
+}

@@ -1,0 +1,93 @@
+// Package web turns HTTP into calls on the domain packages: routes,
+// middleware, JSON errors and the server-rendered pages.
+package web
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"liandong/internal/db"
+	"liandong/internal/directory"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Config is what the server needs to know about its node.
+type Config struct {
+	Side    string // court, police or all
+	Version string
+}
+
+// Server holds the dependencies of every handler.
+type Server struct {
+	cfg   Config
+	db    *db.DB
+	dir   *directory.Store
+	log   *slog.Logger
+	pages *template.Template
+}
+
+// New builds a server; templates are parsed once here.
+func New(cfg Config, d *db.DB, log *slog.Logger) (*Server, error) {
+	pages, err := template.ParseFS(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	return &Server{cfg: cfg, db: d, dir: directory.NewStore(d), log: log, pages: pages}, nil
+}
+
+// Handler returns the route table wrapped in the middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(staticFiles, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /{$}", s.home)
+	return s.recoverPanics(s.securityHeaders(mux))
+}
+
+type health struct {
+	Status        string `json:"status"`
+	Engine        string `json:"engine"`
+	SchemaVersion int    `json:"schema_version"`
+	Side          string `json:"side"`
+	Version       string `json:"version"`
+	Error         string `json:"error,omitempty"`
+}
+
+// healthz answers 200 when the database answers and 503 when it does not.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	h := health{Status: "ok", Engine: string(s.db.Engine), Side: s.cfg.Side, Version: s.cfg.Version}
+	status := http.StatusOK
+	v, err := s.db.SchemaVersion(ctx)
+	if err == nil {
+		err = s.db.Ping(ctx)
+	}
+	if err != nil {
+		s.log.Warn("health check failed", "err", err)
+		h.Status, h.Error, status = "unavailable", "数据库无法访问", http.StatusServiceUnavailable
+	}
+	h.SchemaVersion = v
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, status, h)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}
