@@ -206,7 +206,9 @@ func (r *Ring) Open(sealed string, aad []byte) ([]byte, error) {
 }
 
 // SealString and OpenString are Seal and Open for text.
-func (r *Ring) SealString(s string, aad string) (string, error) { return r.Seal([]byte(s), []byte(aad)) }
+func (r *Ring) SealString(s string, aad string) (string, error) {
+	return r.Seal([]byte(s), []byte(aad))
+}
 
 // OpenString is Open for text.
 func (r *Ring) OpenString(sealed, aad string) (string, error) {
