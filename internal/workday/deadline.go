@@ -34,7 +34,7 @@ func ParseUnit(s string) (Unit, error) {
 	case "workdays", "workday", "工作日":
 		return Workdays, nil
 	}
-	return "", fmt.Errorf("无法识别的期间单位 %q，应为 days（天）、workdays（工作日）或 hours（小时）", s)
+	return "", fmt.Errorf("无法识别的期间单位“%s”，应为 days（天）、workdays（工作日）或 hours（小时）", s)
 }
 
 // String returns the unit's Chinese name.
@@ -64,7 +64,8 @@ func (c *Calendar) AddHours(start time.Time, n int) time.Time {
 // the period ends on the first working day after it. The result is the end
 // of that day, 23:59:59.999999999 in Shanghai.
 //
-// For n ≤ 0 the result is the end of the starting day.
+// For n ≤ 0 the result is the end of the starting day. n is not bounded
+// here; use Due for a period that comes from outside.
 func (c *Calendar) AddDays(start time.Time, n int) time.Time {
 	d := dayOf(start)
 	if n <= 0 {
@@ -81,7 +82,8 @@ func (c *Calendar) AddDays(start time.Time, n int) time.Time {
 // start: counting begins the next day, weekends and holidays are skipped,
 // make-up workdays count. The result is 23:59:59.999999999 in Shanghai.
 //
-// For n ≤ 0 the result is the end of the starting day.
+// For n ≤ 0 the result is the end of the starting day. The time taken grows
+// with n; use Due for a period that comes from outside.
 func (c *Calendar) AddWorkdays(start time.Time, n int) time.Time {
 	d := dayOf(start)
 	for n > 0 {
@@ -109,7 +111,7 @@ func (c *Calendar) Due(start time.Time, n int, u Unit) (time.Time, error) {
 	case Workdays:
 		limit = maxWorkdays
 	default:
-		return time.Time{}, fmt.Errorf("无法识别的期间单位 %q", string(u))
+		return time.Time{}, fmt.Errorf("无法识别的期间单位“%s”", string(u))
 	}
 	if n > limit {
 		return time.Time{}, fmt.Errorf("期间 %d %s 过长，上限为 %d", n, u, limit)

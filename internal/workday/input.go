@@ -29,5 +29,5 @@ func ParseTime(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t.In(shanghai), nil
 	}
-	return time.Time{}, fmt.Errorf("无法识别的时间 %q，应为 YYYY-MM-DD、YYYY-MM-DDTHH:MM 或 RFC 3339（如 2024-09-30T09:30:00+08:00）", s)
+	return time.Time{}, fmt.Errorf("无法识别的时间“%s”，应为 YYYY-MM-DD、YYYY-MM-DDTHH:MM 或 RFC 3339（如 2024-09-30T09:30:00+08:00）", s)
 }

@@ -112,7 +112,7 @@ func (p *parser) parseLine(text string) error {
 			return p.errorf("%s 行出现在第一个 year 行之前", keyword)
 		}
 	default:
-		return p.errorf("未知关键字 %q，应为 year、source、holiday 或 workday", keyword)
+		return p.errorf("未知关键字“%s”，应为 year、source、holiday 或 workday", keyword)
 	}
 	switch keyword {
 	case "source":
@@ -134,7 +134,7 @@ func (p *parser) parseLine(text string) error {
 func (p *parser) parseYear(rest string) error {
 	y, err := strconv.Atoi(rest)
 	if err != nil || len(rest) != 4 || y < minYear || y > maxYear {
-		return p.errorf("年份 %q 无效，应为 %d 到 %d 之间的四位数", rest, minYear, maxYear)
+		return p.errorf("年份“%s” 无效，应为 %d 到 %d 之间的四位数", rest, minYear, maxYear)
 	}
 	if prev, ok := p.years[y]; ok {
 		return p.errorf("%d 年重复，第 %d 行已有", y, prev.line)
@@ -226,7 +226,7 @@ func (p *parser) add(e entry) error {
 func (p *parser) parseDate(s string) (int64, error) {
 	y, m, d, ok := parseISODate(s)
 	if !ok {
-		return 0, p.errorf("日期 %q 无效，应为 YYYY-MM-DD 格式的真实日期", s)
+		return 0, p.errorf("日期“%s” 无效，应为 YYYY-MM-DD 格式的真实日期", s)
 	}
 	day := dayFromDate(y, m, d)
 	lo := dayFromDate(p.cur.year-1, time.December, 1)
