@@ -51,14 +51,14 @@ type NewUser struct {
 	MustChangePassword bool
 }
 
-var usernamePattern = regexp.MustCompile(`^[a-z][a-z0-9._-]{2,31}$`)
+var usernamePattern = regexp.MustCompile(`^[a-z][a-z0-9._-]{1,31}$`)
 
 // NormalizeUsername lower-cases and trims a username.
 func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 func checkUsername(name string) error {
 	if !usernamePattern.MatchString(name) {
-		return apperr.Invalidf("username", "user.username_format", "用户名“%s”不合规：须为 3–32 位小写字母、数字或 . _ -，以字母开头", name)
+		return apperr.Invalidf("username", "user.username_format", "用户名“%s”不合规：须为 2–32 位小写字母、数字或 . _ -，以字母开头", name)
 	}
 	return nil
 }

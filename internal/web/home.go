@@ -6,7 +6,7 @@ import (
 	"liandong/internal/directory"
 )
 
-type homePage struct {
+type homeData struct {
 	Engine        string
 	SchemaVersion int
 	Side          string
@@ -20,23 +20,19 @@ type homePage struct {
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	units, err := s.dir.Units(r.Context())
 	if err != nil {
-		s.log.Error("list units", "err", err)
-		http.Error(w, "服务器内部错误，请稍后重试", http.StatusInternalServerError)
+		s.writeError(w, r, err)
 		return
 	}
 	v, _ := s.db.SchemaVersion(r.Context())
-	p := homePage{Engine: string(s.db.Engine), SchemaVersion: v, Side: sideLabel(s.cfg.Side), Version: s.cfg.Version}
+	d := homeData{Engine: string(s.db.Engine), SchemaVersion: v, Side: sideLabel(s.cfg.Side), Version: s.cfg.Version}
 	for _, u := range units {
 		if u.Side == "court" {
-			p.Courts = append(p.Courts, u)
+			d.Courts = append(d.Courts, u)
 		} else {
-			p.Police = append(p.Police, u)
+			d.Police = append(d.Police, u)
 		}
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := s.pages.ExecuteTemplate(w, "home.html", p); err != nil {
-		s.log.Error("render home", "err", err)
-	}
+	s.render(w, r, http.StatusOK, "home.html", page{Title: "首页", Data: d})
 }
 
 func sideLabel(side string) string {
