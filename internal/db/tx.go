@@ -12,8 +12,15 @@ import (
 	"modernc.org/sqlite"
 )
 
-// maxAttempts bounds how often Tx runs fn when the engine asks for a retry.
-const maxAttempts = 8
+// Retries stop after maxAttempts or when maxRetryTime has passed, whichever
+// comes first; between attempts Tx sleeps a random time up to an
+// exponentially growing cap ("full jitter"), so contending writers spread out.
+const (
+	maxAttempts  = 30
+	maxRetryTime = 10 * time.Second
+	backoffBase  = time.Millisecond
+	backoffCap   = 100 * time.Millisecond
+)
 
 // Tx runs fn in a transaction and commits it, or rolls back when fn returns
 // an error. When the engine reports a transient conflict (SQLite busy or
@@ -22,19 +29,28 @@ const maxAttempts = 8
 // outside the transaction.
 func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	var err error
-	for attempt := 1; attempt <= maxAttempts; attempt++ {
+	start := time.Now()
+	attempt := 1
+	for ; attempt <= maxAttempts; attempt++ {
 		err = d.txOnce(ctx, fn)
 		if err == nil || !Retryable(err) {
 			return err
 		}
-		backoff := time.Duration(attempt*attempt) * time.Millisecond * time.Duration(1+rand.IntN(4))
+		if time.Since(start) > maxRetryTime {
+			break
+		}
+		ceiling := backoffCap
+		if attempt < 8 {
+			ceiling = min(backoffCap, backoffBase<<attempt)
+		}
+		backoff := time.Duration(rand.Int64N(int64(ceiling)) + 1)
 		select {
 		case <-ctx.Done():
 			return errors.Join(err, ctx.Err())
 		case <-time.After(backoff):
 		}
 	}
-	return fmt.Errorf("transaction gave up after %d attempts: %w", maxAttempts, err)
+	return fmt.Errorf("transaction gave up after %d attempts in %v: %w", min(attempt, maxAttempts), time.Since(start).Round(time.Millisecond), err)
 }
 
 func (d *DB) txOnce(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
