@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -164,8 +165,25 @@ func printBanner(w io.Writer, url string, d *db.DB, withDemo bool) {
 				}
 				roles += r.Label()
 			}
-			fmt.Fprintf(w, "  %-14s %-10s %s（%s）\n", a.Username, roles, a.DisplayName, a.Unit)
+			fmt.Fprintf(w, "  %-14s %s %s（%s）\n", a.Username, padRight(roles, 22), a.DisplayName, a.Unit)
 		}
 	}
 	fmt.Fprintf(w, "\n按 Ctrl+C 停止。\n")
+}
+
+// padRight pads s with spaces to width terminal columns, counting CJK
+// characters as two columns so the account table lines up.
+func padRight(s string, width int) string {
+	w := 0
+	for _, r := range s {
+		if r >= 0x1100 {
+			w += 2
+		} else {
+			w++
+		}
+	}
+	if w >= width {
+		return s
+	}
+	return s + strings.Repeat(" ", width-w)
 }
