@@ -5,14 +5,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+
+	"liandong/internal/db"
+	"liandong/internal/keyring"
 )
 
 // Config is the server configuration, built once from flags and LIANDONG_*
 // environment variables and passed down.
 type Config struct {
-	DB   string // a folder for SQLite or a postgres:// DSN
-	Addr string
-	Side string // court, police or all
+	DB      string // a folder for SQLite or a postgres:// DSN
+	Addr    string
+	Side    string // court, police or all
+	KeyFile string // the node's key file; "" for the default place (openKeyring)
 }
 
 // envOr returns the environment variable's value, or def when it is unset.
@@ -33,6 +38,7 @@ func serverFlags(fs *flag.FlagSet, c *Config, dbDefault string) {
 	dbFlag(fs, &c.DB, dbDefault)
 	fs.StringVar(&c.Addr, "addr", envOr("LIANDONG_ADDR", "127.0.0.1:8080"), "监听地址（环境变量 LIANDONG_ADDR）")
 	fs.StringVar(&c.Side, "side", envOr("LIANDONG_SIDE", "all"), "节点所属一方：court、police 或 all（环境变量 LIANDONG_SIDE）")
+	keyFlag(fs, &c.KeyFile)
 }
 
 func (c Config) validate() error {
@@ -71,4 +77,25 @@ func parseFlags(fs *flag.FlagSet, args []string) int {
 		return 2
 	}
 	return -1
+}
+
+// keyFlag registers --key-file with LIANDONG_KEY_FILE as its default.
+func keyFlag(fs *flag.FlagSet, target *string) {
+	fs.StringVar(target, "key-file", envOr("LIANDONG_KEY_FILE", ""),
+		"密钥文件（环境变量 LIANDONG_KEY_FILE）；不给时 SQLite 用数据目录下的 liandong.keys，PostgreSQL 用当前目录下的 liandong.keys")
+}
+
+// openKeyring loads the node's key file. A key file named explicitly must
+// exist; the default one (liandong.keys in the SQLite data folder, or in
+// the current folder for PostgreSQL) is created on first use.
+func openKeyring(dbTarget, keyFile string) (*keyring.Ring, error) {
+	if keyFile != "" {
+		return keyring.LoadFile(keyFile)
+	}
+	path := "liandong.keys"
+	if !db.IsPostgresDSN(dbTarget) {
+		path = filepath.Join(dbTarget, "liandong.keys")
+	}
+	ring, _, err := keyring.LoadOrCreate(path)
+	return ring, err
 }

@@ -17,6 +17,7 @@ import (
 	"liandong/internal/db/dbtest"
 	"liandong/internal/demo"
 	"liandong/internal/directory"
+	"liandong/internal/keyring"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server goroutine to write while
@@ -123,7 +124,15 @@ func TestServeOnPostgres(t *testing.T) {
 	if err := d.Read().QueryRow(`SELECT current_schema()`).Scan(&schema); err != nil {
 		t.Fatal(err)
 	}
-	url, _ := startServer(t, Config{DB: dbtest.WithSearchPath(dsn, schema), Addr: "127.0.0.1:0", Side: "police"}, nil)
+	keyFile := filepath.Join(t.TempDir(), "liandong.keys")
+	text, err := keyring.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	url, _ := startServer(t, Config{DB: dbtest.WithSearchPath(dsn, schema), Addr: "127.0.0.1:0", Side: "police", KeyFile: keyFile}, nil)
 	h := getHealth(t, url)
 	if h["engine"] != "postgres" || h["side"] != "police" {
 		t.Errorf("healthz %v", h)

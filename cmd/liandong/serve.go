@@ -14,9 +14,13 @@ import (
 	"syscall"
 	"time"
 
+	"liandong/internal/access"
+	"liandong/internal/audit"
 	"liandong/internal/db"
 	"liandong/internal/demo"
 	"liandong/internal/directory"
+	"liandong/internal/docs"
+	"liandong/internal/signer"
 	"liandong/internal/web"
 )
 
@@ -85,8 +89,9 @@ func cmdDemo(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// serve opens and migrates the database, runs seed (the demo data) when
-// given, listens, prints where to log in, and serves until ctx ends.
+// serve opens and migrates the database, loads the keys, runs seed (the
+// demo data) when given, listens, prints where to log in, and serves until
+// ctx ends.
 func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed func(context.Context, *db.DB) error) error {
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	d, err := db.Open(ctx, cfg.DB)
@@ -101,17 +106,36 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed func(
 	if len(applied) > 0 {
 		log.Info("migrations applied", "versions", applied)
 	}
+	ring, err := openKeyring(cfg.DB, cfg.KeyFile)
+	if err != nil {
+		return fmt.Errorf("key file: %w", err)
+	}
+	dir := directory.NewStore(d)
 	if seed != nil {
 		if err := seed(ctx, d); err != nil {
 			return err
 		}
-	} else if n, err := directory.NewStore(d).LoadZhoukou(ctx); err != nil {
+	} else if n, err := dir.LoadZhoukou(ctx); err != nil {
 		return err
 	} else if n > 0 {
 		log.Info("Zhoukou directory loaded", "units", n)
 	}
 
-	srv, err := web.New(web.Config{Side: cfg.Side, Version: version}, d, log)
+	keys := signer.NewStore(d, ring)
+	if _, err := keys.Ensure(ctx, signer.NodeOwner); err != nil {
+		return fmt.Errorf("node key: %w", err)
+	}
+	auditLog := audit.New(d, keys, audit.Options{Logger: log})
+	runCtx, stopRun := context.WithCancel(context.Background())
+	defer stopRun()
+	go auditLog.Run(runCtx)
+	documents := docs.NewStore(d, keys, dir, auditLog, docs.Options{})
+	if err := documents.EnsureUnitKeys(ctx, nil); err != nil {
+		return fmt.Errorf("unit keys: %w", err)
+	}
+	acc := access.NewService(d, dir, auditLog, ring, access.Config{})
+
+	srv, err := web.New(web.Config{Side: cfg.Side, Version: version}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: auditLog, Docs: documents}, log)
 	if err != nil {
 		return err
 	}
@@ -145,6 +169,11 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed func(
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	stopRun()
+	// Sign the head once more so entries of the last minutes are covered.
+	if _, err := auditLog.SignHead(shutdownCtx); err != nil {
+		log.Warn("sign audit head at shutdown", "err", err)
 	}
 	log.Info("stopped")
 	return nil

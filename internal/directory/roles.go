@@ -84,10 +84,10 @@ func ParseRole(s string) (Role, error) {
 	return "", apperr.Invalidf("role", "user.role_unknown", "未知角色“%s”，可选：%s", s, strings.Join(codes, "、"))
 }
 
-// checkRoles enforces that roles fit the unit's side and that no user holds
+// CheckRoles enforces that roles fit the unit's side and that no user holds
 // two of the separated administrator roles, or an administrator role beside
 // a business role.
-func checkRoles(roles []Role, side string) error {
+func CheckRoles(roles []Role, side string) error {
 	if len(roles) == 0 {
 		return apperr.Invalidf("role", "user.role_missing", "至少需要一个角色")
 	}

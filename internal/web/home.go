@@ -3,36 +3,103 @@ package web
 import (
 	"net/http"
 
+	"liandong/internal/access"
+	"liandong/internal/apperr"
 	"liandong/internal/directory"
 )
 
-type homeData struct {
-	Engine        string
-	SchemaVersion int
-	Side          string
-	Version       string
-	Courts        []directory.Unit
-	Police        []directory.Unit
-}
-
-// home shows what this node is and the cooperating units. Unit names are
-// public organisational facts, so the page needs no login.
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	units, err := s.dir.Units(r.Context())
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+// nav builds the left navigation from what the policy lets pr do.
+func navFor(pr *access.Principal, current string) []navItem {
+	if pr == nil {
+		return nil
 	}
-	v, _ := s.db.SchemaVersion(r.Context())
-	d := homeData{Engine: string(s.db.Engine), SchemaVersion: v, Side: sideLabel(s.cfg.Side), Version: s.cfg.Version}
-	for _, u := range units {
-		if u.Side == "court" {
-			d.Courts = append(d.Courts, u)
-		} else {
-			d.Police = append(d.Police, u)
+	items := []navItem{{Href: "/", Label: "首页"}}
+	if pr.Restricted() {
+		items = nil
+	}
+	add := func(a access.Action, href, label string) {
+		if !pr.Restricted() && roleGranted(*pr, a) {
+			items = append(items, navItem{Href: href, Label: label})
 		}
 	}
-	s.render(w, r, http.StatusOK, "home.html", page{Title: "首页", Data: d})
+	add(access.ActionAuditRead, "/audit", "审计日志")
+	add(access.ActionUserRead, "/admin/users", "用户管理")
+	add(access.ActionUnitRead, "/admin/units", "单位目录")
+	items = append(items,
+		navItem{Href: "/verify", Label: "文书验证"},
+		navItem{Href: "/account/password", Label: "修改密码"},
+		navItem{Href: "/account/totp", Label: "动态口令"})
+	for i := range items {
+		items[i].Current = items[i].Href == current
+	}
+	return items
+}
+
+// pageFor fills the parts of a page every signed-in page shares.
+func (s *Server) pageFor(r *http.Request, rq *request, title string, data any) page {
+	p := page{Title: title, Data: data, Nav: navFor(rq.User, r.URL.Path)}
+	if rq.User != nil {
+		p.User = rq.User
+		p.CSRF = rq.User.CSRFToken
+		p.UnitName = rq.User.UnitCode
+		if u, err := s.dir.Unit(r.Context(), rq.User.UnitCode); err == nil {
+			p.UnitName = u.Label()
+		}
+	}
+	p.Flash = flashes[r.URL.Query().Get("done")]
+	return p
+}
+
+// flashes are the confirmations a redirect may show, by key, so a link
+// cannot put arbitrary words on our pages.
+var flashes = map[string]string{
+	"password":       "密码已修改，其他设备上的登录已退出。",
+	"totp_off":       "已解除动态口令。",
+	"user_created":   "用户已创建，首次登录须修改密码。",
+	"user_updated":   "用户信息已更新。",
+	"password_reset": "密码已重置，用户下次登录须修改密码。",
+	"unlocked":       "账号已解除锁定。",
+	"roles":          "角色已更新。",
+	"totp_reset":     "已重置该用户的动态口令。",
+}
+
+type homeData struct {
+	Roles    []string
+	UnitName string
+	Rules    []ruleView
+	Liaisons []directory.LiaisonOfficer
+	Engine   string
+	Version  string
+	Side     string
+}
+
+type ruleView struct {
+	Action, Scope, Clause string
+}
+
+// home is each role's start page: who I am, what the policy lets me do
+// (with the clause behind each grant), the liaison officers, and this node.
+func (s *Server) home(w http.ResponseWriter, r *http.Request, rq *request) error {
+	pr := rq.User
+	d := homeData{Engine: string(s.db.Engine), Version: s.cfg.Version, Side: sideLabel(s.cfg.Side)}
+	for _, role := range pr.Roles {
+		d.Roles = append(d.Roles, role.Label())
+	}
+	for _, rule := range access.Rules() {
+		if pr.Has(rule.Role) {
+			info, _ := rule.Action.Info()
+			d.Rules = append(d.Rules, ruleView{Action: info.Label, Scope: rule.Scope.Label(), Clause: rule.Clause})
+		}
+	}
+	if roleGranted(*pr, access.ActionLiaisonRead) {
+		ls, err := s.dir.Liaisons(r.Context())
+		if err != nil {
+			return err
+		}
+		d.Liaisons = ls
+	}
+	s.render(w, r, http.StatusOK, "home.html", s.pageFor(r, rq, "首页", d))
+	return nil
 }
 
 func sideLabel(side string) string {
@@ -43,4 +110,8 @@ func sideLabel(side string) string {
 		return "公安端"
 	}
 	return "法院与公安（单机）"
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.writeError(w, r, apperr.New(apperr.NotFound, "not_found", "页面或接口不存在："+r.URL.Path))
 }

@@ -3,7 +3,6 @@
 package web
 
 import (
-	"context"
 	"database/sql"
 	"embed"
 	"encoding/json"
@@ -14,8 +13,11 @@ import (
 	"net/http"
 	"time"
 
+	"liandong/internal/access"
+	"liandong/internal/audit"
 	"liandong/internal/db"
 	"liandong/internal/directory"
+	"liandong/internal/docs"
 )
 
 //go:embed templates/*.html
@@ -32,18 +34,34 @@ type Config struct {
 	MaxUpload int64 // bytes for document uploads; default 20 MiB
 }
 
+// Deps are the domain services the handlers call.
+type Deps struct {
+	DB     *db.DB
+	Dir    *directory.Store
+	Access *access.Service
+	Audit  *audit.Log
+	Docs   *docs.Store
+}
+
 // Server holds the dependencies of every handler.
 type Server struct {
-	cfg     Config
-	db      *db.DB
-	dir     *directory.Store
-	log     *slog.Logger
-	pages   map[string]*template.Template
-	metrics *metrics
+	cfg        Config
+	db         *db.DB
+	dir        *directory.Store
+	acc        *access.Service
+	audit      *audit.Log
+	docs       *docs.Store
+	log        *slog.Logger
+	pages      map[string]*template.Template
+	metrics    *metrics
+	loginRate  *rateLimiter
+	publicRate *rateLimiter
+	routes     []route
 }
 
 // New builds a server; templates are parsed once here.
-func New(cfg Config, d *db.DB, log *slog.Logger) (*Server, error) {
+func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
+	d := deps.DB
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = 1 << 20
 	}
@@ -58,7 +76,12 @@ func New(cfg Config, d *db.DB, log *slog.Logger) (*Server, error) {
 	if d.Read() != d.Write() {
 		dbs["read"] = d.Read()
 	}
-	return &Server{cfg: cfg, db: d, dir: directory.NewStore(d), log: log, pages: pages, metrics: newMetrics(dbs)}, nil
+	s := &Server{cfg: cfg, db: d, dir: deps.Dir, acc: deps.Access, audit: deps.Audit, docs: deps.Docs, log: log,
+		pages: pages, metrics: newMetrics(dbs),
+		loginRate:  newRateLimiter(10, 10, time.Now),
+		publicRate: newRateLimiter(120, 60, time.Now)}
+	s.routes = s.routeTable()
+	return s, nil
 }
 
 // parsePages parses each page template together with the layout, so every
@@ -88,37 +111,11 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFiles, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /{$}", s.home)
+	for _, rt := range s.routes {
+		mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+	}
+	mux.HandleFunc("/", s.notFound)
 	return s.observe(s.recoverPanics(s.securityHeaders(s.limitBodies(mux))))
-}
-
-type health struct {
-	Status        string `json:"status"`
-	Engine        string `json:"engine"`
-	SchemaVersion int    `json:"schema_version"`
-	Side          string `json:"side"`
-	Version       string `json:"version"`
-	Error         string `json:"error,omitempty"`
-}
-
-// healthz answers 200 when the database answers and 503 when it does not.
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-	defer cancel()
-	h := health{Status: "ok", Engine: string(s.db.Engine), Side: s.cfg.Side, Version: s.cfg.Version}
-	status := http.StatusOK
-	v, err := s.db.SchemaVersion(ctx)
-	if err == nil {
-		err = s.db.Ping(ctx)
-	}
-	if err != nil {
-		s.log.Warn("health check failed", "err", err)
-		h.Status, h.Error, status = "unavailable", "数据库无法访问", http.StatusServiceUnavailable
-	}
-	h.SchemaVersion = v
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, status, h)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -1,0 +1,155 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"liandong/internal/access"
+	"liandong/internal/apperr"
+)
+
+type loginData struct {
+	Username string
+	Next     string
+	Error    *apperr.Error
+	AskTOTP  bool
+}
+
+// safeNext keeps post-login redirects on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if rq.User != nil {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return nil
+	}
+	s.render(w, r, http.StatusOK, "login.html", page{Title: "登录", Data: loginData{Next: safeNext(r.URL.Query().Get("next"))}})
+	return nil
+}
+
+func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request, rq *request) error {
+	d := loginData{Username: strings.TrimSpace(r.PostFormValue("username")), Next: safeNext(r.PostFormValue("next"))}
+	if ok, wait := s.loginRate.allow(clientIP(r)); !ok {
+		e, _ := apperr.As(errRateLimited(wait))
+		d.Error = e
+		s.render(w, r, http.StatusTooManyRequests, "login.html", page{Title: "登录", Data: d})
+		return nil
+	}
+	sess, err := s.acc.Login(r.Context(), access.LoginRequest{
+		Username: d.Username, Password: r.PostFormValue("password"), TOTP: strings.TrimSpace(r.PostFormValue("totp")),
+		Source: clientIP(r), UserAgent: r.UserAgent(),
+	})
+	if err != nil {
+		e, ok := apperr.As(err)
+		if !ok || e.Kind == apperr.Internal {
+			return err
+		}
+		d.Error = e
+		d.AskTOTP = e.Code == "auth.totp_required" || e.Code == "auth.totp_invalid"
+		s.render(w, r, statusOf(err), "login.html", page{Title: "登录", Data: d})
+		return nil
+	}
+	setSessionCookie(w, r, sess)
+	next := d.Next
+	switch {
+	case sess.Principal.MustChangePassword:
+		next = "/account/password"
+	case sess.Principal.NeedsTOTPSetup:
+		next = "/account/totp"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) logoutSubmit(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := s.acc.Logout(r.Context(), *rq.User); err != nil {
+		return err
+	}
+	clearSessionCookie(w, r)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+type loginBody struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	TOTP     string `json:"totp"`
+}
+
+type sessionBody struct {
+	Token     string    `json:"token"`
+	CSRFToken string    `json:"csrf_token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	User      meBody    `json:"user"`
+}
+
+type meBody struct {
+	Username           string   `json:"username"`
+	DisplayName        string   `json:"display_name"`
+	Unit               string   `json:"unit"`
+	UnitName           string   `json:"unit_name"`
+	Side               string   `json:"side"`
+	Roles              []string `json:"roles"`
+	MustChangePassword bool     `json:"must_change_password"`
+	NeedsTOTPSetup     bool     `json:"needs_totp_setup"`
+}
+
+func (s *Server) me(r *http.Request, pr access.Principal) meBody {
+	m := meBody{Username: pr.Username, DisplayName: pr.DisplayName, Unit: pr.UnitCode, Side: pr.Side,
+		MustChangePassword: pr.MustChangePassword, NeedsTOTPSetup: pr.NeedsTOTPSetup, Roles: []string{}}
+	if u, err := s.dir.Unit(r.Context(), pr.UnitCode); err == nil {
+		m.UnitName = u.Name
+	}
+	for _, role := range pr.Roles {
+		m.Roles = append(m.Roles, string(role))
+	}
+	return m
+}
+
+// decodeJSON reads a JSON body into v with a clear error for bad input.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return apperr.Invalidf("", "request.json", "请求体不是有效的 JSON：%v", err)
+	}
+	return nil
+}
+
+func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if ok, wait := s.loginRate.allow(clientIP(r)); !ok {
+		return errRateLimited(wait)
+	}
+	var b loginBody
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	sess, err := s.acc.Login(r.Context(), access.LoginRequest{Username: b.Username, Password: b.Password, TOTP: b.TOTP, Source: clientIP(r), UserAgent: r.UserAgent()})
+	if err != nil {
+		return err
+	}
+	setSessionCookie(w, r, sess)
+	writeJSON(w, http.StatusCreated, sessionBody{Token: sess.Token, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt, User: s.me(r, sess.Principal)})
+	return nil
+}
+
+func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := s.acc.Logout(r.Context(), *rq.User); err != nil {
+		return err
+	}
+	clearSessionCookie(w, r)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, rq *request) error {
+	writeJSON(w, http.StatusOK, s.me(r, *rq.User))
+	return nil
+}

@@ -1,0 +1,228 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"liandong/internal/access"
+	"liandong/internal/db"
+	"liandong/internal/db/dbtest"
+	"liandong/internal/directory"
+)
+
+// probe is one request to one route, with the object it acts on: the
+// expected outcome is what the policy says of that object (or, with no
+// object, whether any rule grants the role the route's action).
+type probe struct {
+	method, path string
+	action       access.Action
+	body         func(actor access.Principal) (contentType string, r io.Reader)
+	target       func(actor access.Principal) *access.Target
+}
+
+const victim = "victim"
+const probeCase = "（2024）豫16执100号"
+
+func jsonBody(v any) func(access.Principal) (string, io.Reader) {
+	return func(access.Principal) (string, io.Reader) {
+		b, _ := json.Marshal(v)
+		return "application/json", bytes.NewReader(b)
+	}
+}
+
+func formBody(s string) func(access.Principal) (string, io.Reader) {
+	return func(access.Principal) (string, io.Reader) {
+		return "application/x-www-form-urlencoded", strings.NewReader(s)
+	}
+}
+
+func uploadBody(access.Principal) (string, io.Reader) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("case_number", probeCase)
+	fw, _ := mw.CreateFormFile("file", "notice.pdf")
+	fw.Write([]byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\nstartxref\n0\n%%EOF\n"))
+	mw.Close()
+	return mw.FormDataContentType(), &buf
+}
+
+// probes covers every non-public route of the server; the test fails when
+// a route has no probe.
+func probes() []probe {
+	userTarget := func(access.Principal) *access.Target {
+		return &access.Target{UnitCode: "fy411681-zxj", Username: victim}
+	}
+	docTarget := func(pr access.Principal) *access.Target {
+		return &access.Target{RequestingUnit: pr.UnitCode, AddressedUnit: pr.UnitCode, CaseNumber: probeCase}
+	}
+	return []probe{
+		{"GET", "/", access.ActionSelf, nil, nil},
+		{"GET", "/api/v1/me", access.ActionSelf, nil, nil},
+		{"GET", "/account/password", access.ActionSelf, nil, nil},
+		{"POST", "/account/password", access.ActionSelf, formBody("old=wrong&new=x&confirm=y"), nil},
+		{"GET", "/account/totp", access.ActionSelf, nil, nil},
+		{"POST", "/account/totp/begin", access.ActionSelf, formBody(""), nil},
+		{"POST", "/account/totp/confirm", access.ActionSelf, formBody("code=000000"), nil},
+		{"POST", "/account/totp/disable", access.ActionSelf, formBody("code=000000"), nil},
+		{"GET", "/audit", access.ActionAuditRead, nil, nil},
+		{"GET", "/audit/export", access.ActionAuditExport, nil, nil},
+		{"GET", "/api/v1/audit", access.ActionAuditRead, nil, nil},
+		{"GET", "/admin/units", access.ActionUnitRead, nil, nil},
+		{"GET", "/api/v1/units", access.ActionUnitRead, nil, nil},
+		{"GET", "/admin/users", access.ActionUserRead, nil, nil},
+		{"GET", "/api/v1/users", access.ActionUserRead, nil, nil},
+		{"POST", "/admin/users", access.ActionUserManage, formBody("username=probe-x&unit=fy411681-zxj&role=court_officer&password=Weak"), userTarget},
+		{"POST", "/api/v1/users", access.ActionUserManage, jsonBody(map[string]any{"username": "probe-y", "unit": "fy411681-zxj", "roles": []string{"court_officer"}, "password": "Weak"}), userTarget},
+		{"POST", "/admin/users/" + victim + "/active", access.ActionUserManage, formBody("active=true"), userTarget},
+		{"POST", "/admin/users/" + victim + "/password", access.ActionUserManage, formBody("password=Weak"), userTarget},
+		{"POST", "/admin/users/" + victim + "/unlock", access.ActionUserManage, formBody(""), userTarget},
+		{"POST", "/admin/users/" + victim + "/roles", access.ActionRoleGrant, formBody("role=court_officer"), userTarget},
+		{"POST", "/admin/users/" + victim + "/totp-reset", access.ActionMFAReset, formBody(""), userTarget},
+		{"POST", "/api/v1/documents", access.ActionDocUpload, uploadBody, docTarget},
+		{"POST", "/api/v1/documents/issue", access.ActionDocIssue, func(pr access.Principal) (string, io.Reader) {
+			b, _ := json.Marshal(map[string]string{"sm3": strings.Repeat("0", 64), "type": "协助执行通知书", "case_number": probeCase, "unit": pr.UnitCode})
+			return "application/json", bytes.NewReader(b)
+		}, docTarget},
+		// Logout last: it ends the actor's session.
+		{"POST", "/logout", access.ActionSelf, formBody(""), nil},
+		{"DELETE", "/api/v1/session", access.ActionSelf, nil, nil},
+	}
+}
+
+// unitsFor gives each role two units of the right side, so every role is
+// tried from two different units.
+func unitsFor(role directory.Role) [2]string {
+	info, _ := role.Info()
+	switch {
+	case info.Admin:
+		return [2]string{"ga411600-xxtx", "fy411600"}
+	case info.Side == "court" && (role == directory.CourtPresident || role == directory.JudicialPolice):
+		return [2]string{"fy411600", "fy411602"}
+	case info.Side == "court":
+		return [2]string{"fy411600-zxj", "fy411602-zxj"}
+	case info.Side == "police":
+		return [2]string{"ga411602", "ga411681"}
+	}
+	return [2]string{"ga411600-xxtx", "fy411600-zxj"}
+}
+
+// TestRouteRoleUnitMatrix walks every route with every role from two
+// different units and checks that the server allows exactly what the
+// policy grants (S-SEC-2: no operation beyond one's authority).
+func TestRouteRoleUnitMatrix(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		ctx := context.Background()
+		h.addUser(victim, "fy411681-zxj", directory.CourtOfficer)
+
+		// Every route has a probe, and every probe names the route's action.
+		ps := probes()
+		byKey := map[string]probe{}
+		for _, p := range ps {
+			byKey[p.method+" "+p.path] = p
+		}
+		for _, rt := range h.routes() {
+			if rt.public {
+				continue
+			}
+			key := rt.method + " " + rt.path
+			key = strings.ReplaceAll(strings.ReplaceAll(key, "{username}", victim), "{$}", "")
+			p, ok := byKey[key]
+			if !ok {
+				t.Errorf("route %s has no probe in the permission matrix", key)
+				continue
+			}
+			if p.action != rt.action {
+				t.Errorf("probe for %s says action %s, the route says %s", key, p.action, rt.action)
+			}
+			if !ruleExists(rt.action) {
+				t.Errorf("route %s uses action %s, which no policy row grants", key, rt.action)
+			}
+		}
+
+		policy := h.acc.Policy()
+		n := 0
+		for _, ri := range directory.Roles() {
+			for i, unit := range unitsFor(ri.Role) {
+				username := strings.ReplaceAll(string(ri.Role), "_", "-") + "-" + string(rune('a'+i))
+				h.addUser(username, unit, ri.Role)
+				sess := h.session(username)
+				for _, p := range ps {
+					if p.path == "/logout" || p.path == "/api/v1/session" {
+						sess = h.session(username) // logging out ends the session: use a fresh one
+					}
+					actor := sess.Principal
+					want := grants(actor, p.action)
+					if want && p.target != nil {
+						want = policy.Can(ctx, actor, p.action, *p.target(actor))
+					}
+					var ct string
+					var body io.Reader
+					if p.body != nil {
+						ct, body = p.body(actor)
+					}
+					res := h.call(p.method, p.path, sess.Token, ct, body)
+					code := errorCode(res)
+					res.Body.Close()
+					denied := res.StatusCode == http.StatusForbidden && (code == access.CodeDenied || code == access.CodePurposeRequired)
+					if res.StatusCode == http.StatusUnauthorized {
+						t.Errorf("%s (%s) %s %s: 401, the session should be valid", username, unit, p.method, p.path)
+					}
+					if want && denied {
+						t.Errorf("%s (%s, %s) %s %s: denied (%s), the policy allows it", username, ri.Label, unit, p.method, p.path, code)
+					}
+					if !want && !denied {
+						t.Errorf("%s (%s, %s) %s %s: status %d (%s), want a denial", username, ri.Label, unit, p.method, p.path, res.StatusCode, code)
+					}
+					n++
+				}
+			}
+		}
+		t.Logf("%d route × role × unit checks", n)
+	})
+}
+
+func grants(pr access.Principal, a access.Action) bool {
+	for _, r := range access.Rules() {
+		if r.Action == a && pr.Has(r.Role) {
+			return true
+		}
+	}
+	return false
+}
+
+func ruleExists(a access.Action) bool {
+	for _, r := range access.Rules() {
+		if r.Action == a {
+			return true
+		}
+	}
+	return false
+}
+
+func errorCode(res *http.Response) string {
+	var e struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	b, _ := io.ReadAll(res.Body)
+	if json.Unmarshal(b, &e) == nil && e.Error.Code != "" {
+		return e.Error.Code
+	}
+	// Pages show the code in the text.
+	if i := strings.Index(string(b), "错误代码："); i >= 0 {
+		rest := string(b)[i+len("错误代码："):]
+		if j := strings.IndexAny(rest, "<\n"); j >= 0 {
+			return strings.TrimSpace(rest[:j])
+		}
+	}
+	return ""
+}

@@ -1,0 +1,82 @@
+package web
+
+import (
+	"net/http"
+
+	"liandong/internal/access"
+)
+
+// route is one row of the route table: the method and pattern, the action
+// the permission policy must grant (Public for the few routes anyone may
+// use), whether it is API (JSON) or a page, and what OpenAPI says of it.
+type route struct {
+	Method  string
+	Path    string
+	Action  access.Action
+	API     bool
+	Summary string // Chinese, for the OpenAPI document
+	Handle  handler
+}
+
+// Public marks routes that need no login. Each is listed here on purpose:
+// health, metrics, the login itself, the OpenAPI document and the public
+// document verification (S-DOC-1: anyone may check a document).
+const Public access.Action = ""
+
+// handler is a route's function; a returned error is answered by
+// writeError (JSON on the API, an error page otherwise).
+type handler func(w http.ResponseWriter, r *http.Request, rq *request) error
+
+// routeTable is every route of the server, in one screen.
+func (s *Server) routeTable() []route {
+	return []route{
+		// Public.
+		{"GET", "/healthz", Public, true, "健康检查：数据库类型与结构版本", s.healthz},
+		{"GET", "/metrics", Public, false, "Prometheus 指标", s.metricsHandler},
+		{"GET", "/api/openapi.json", Public, true, "本接口说明（OpenAPI 3.1）", s.openAPI},
+		{"GET", "/login", Public, false, "登录页", s.loginPage},
+		{"POST", "/login", Public, false, "登录", s.loginSubmit},
+		{"POST", "/api/v1/session", Public, true, "登录，返回令牌并设置会话 Cookie", s.apiLogin},
+		{"GET", "/verify", Public, false, "文书验证页", s.verifyPage},
+		{"POST", "/verify", Public, false, "上传文件核验文书", s.verifyUpload},
+		{"GET", "/api/v1/verify/{code}", Public, true, "按验证码或摘要验证文书", s.apiVerify},
+		{"GET", "/api/v1/verify/{code}/statement", Public, true, "下载文书签名声明原文", s.apiVerifyStatement},
+		{"GET", "/api/v1/verify/{code}/signature", Public, true, "下载文书 SM2 签名（DER）", s.apiVerifySignature},
+		{"GET", "/api/v1/units/{code}/public-key", Public, true, "下载单位 SM2 公钥（PEM）", s.apiUnitPublicKey},
+
+		// Oneself.
+		{"GET", "/{$}", access.ActionSelf, false, "首页", s.home},
+		{"POST", "/logout", access.ActionSelf, false, "退出登录", s.logoutSubmit},
+		{"DELETE", "/api/v1/session", access.ActionSelf, true, "退出登录", s.apiLogout},
+		{"GET", "/api/v1/me", access.ActionSelf, true, "当前用户", s.apiMe},
+		{"GET", "/account/password", access.ActionSelf, false, "修改密码页", s.passwordPage},
+		{"POST", "/account/password", access.ActionSelf, false, "修改密码", s.passwordSubmit},
+		{"GET", "/account/totp", access.ActionSelf, false, "双因素认证页", s.totpPage},
+		{"POST", "/account/totp/begin", access.ActionSelf, false, "开始绑定动态口令", s.totpBegin},
+		{"POST", "/account/totp/confirm", access.ActionSelf, false, "确认绑定动态口令", s.totpConfirm},
+		{"POST", "/account/totp/disable", access.ActionSelf, false, "解除动态口令", s.totpDisable},
+
+		// Auditors (S-SEC-1).
+		{"GET", "/audit", access.ActionAuditRead, false, "审计日志查询", s.auditPage},
+		{"GET", "/audit/export", access.ActionAuditExport, false, "导出审计日志（CSV）", s.auditExport},
+		{"GET", "/api/v1/audit", access.ActionAuditRead, true, "查询审计日志", s.apiAuditSearch},
+
+		// Administrators: units and users (system administrator), roles
+		// and second factors (security administrator).
+		{"GET", "/admin/units", access.ActionUnitRead, false, "单位目录", s.unitsPage},
+		{"GET", "/api/v1/units", access.ActionUnitRead, true, "单位目录", s.apiUnits},
+		{"GET", "/admin/users", access.ActionUserRead, false, "用户管理", s.usersPage},
+		{"POST", "/admin/users", access.ActionUserManage, false, "新增用户", s.userCreate},
+		{"POST", "/admin/users/{username}/active", access.ActionUserManage, false, "启用或停用用户", s.userSetActive},
+		{"POST", "/admin/users/{username}/password", access.ActionUserManage, false, "重置用户密码", s.userResetPassword},
+		{"POST", "/admin/users/{username}/unlock", access.ActionUserManage, false, "解除账号锁定", s.userUnlock},
+		{"POST", "/admin/users/{username}/roles", access.ActionRoleGrant, false, "设置用户角色", s.userGrantRoles},
+		{"POST", "/admin/users/{username}/totp-reset", access.ActionMFAReset, false, "重置用户动态口令", s.userResetTOTP},
+		{"GET", "/api/v1/users", access.ActionUserRead, true, "用户列表", s.apiUsers},
+		{"POST", "/api/v1/users", access.ActionUserManage, true, "新增用户", s.apiUserCreate},
+
+		// Documents (S-DOC-1).
+		{"POST", "/api/v1/documents", access.ActionDocUpload, true, "上传文书文件", s.apiDocumentUpload},
+		{"POST", "/api/v1/documents/issue", access.ActionDocIssue, true, "签发电子文书", s.apiDocumentIssue},
+	}
+}
