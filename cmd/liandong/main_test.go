@@ -225,6 +225,14 @@ func TestMigrateAndUserVerbs(t *testing.T) {
 	if ok, _ := directory.VerifyPassword(u.PasswordHash, "Another#2022"); !ok || u.MustChangePassword {
 		t.Errorf("passwd did not take: verifies=%v mustChange=%v", ok, u.MustChangePassword)
 	}
+	// The console's changes are in the audit log, and the log verifies.
+	var n int
+	if err := d.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_entries WHERE action LIKE 'user.%'`).Scan(&n); err != nil || n < 4 {
+		t.Errorf("audited user changes: %d, %v; want at least 4 (2 adds, a disable, a password)", n, err)
+	}
+	if s := runOK("", "audit", "verify", "--db", dir); !strings.Contains(s, "完整") {
+		t.Errorf("audit verify after user changes: %s", s)
+	}
 	if s := runOK("", "version"); !strings.HasPrefix(s, "liandong ") || !strings.Contains(s, "schema") {
 		t.Errorf("version: %q", s)
 	}

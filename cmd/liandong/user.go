@@ -7,13 +7,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"strings"
 
 	"golang.org/x/term"
 
 	"liandong/internal/apperr"
+	"liandong/internal/audit"
 	"liandong/internal/db"
 	"liandong/internal/directory"
+	"liandong/internal/signer"
 )
 
 const userHelp = `liandong user —— 用户管理
@@ -43,11 +46,12 @@ func cmdUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	sub := args[0]
 	var (
-		target, username, unit, roles, name, password string
-		temporary                                     bool
+		target, keyFile, username, unit, roles, name, password string
+		temporary                                              bool
 	)
 	fs := newFlagSet("user "+sub, stdout, stderr, userHelp)
 	dbFlag(fs, &target, "./data")
+	keyFlag(fs, &keyFile)
 	switch sub {
 	case "add":
 		fs.StringVar(&username, "username", "", "用户名")
@@ -90,6 +94,27 @@ func cmdUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	// Administrative changes made at the console are audited like those
+	// made on the pages (S-SEC-1), under the operating-system account.
+	ring, err := openKeyring(target, keyFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "密钥文件: %v\n", err)
+		return 1
+	}
+	keys := signer.NewStore(d, ring)
+	if _, err := keys.Ensure(ctx, signer.NodeOwner); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	auditLog := audit.New(d, keys, audit.Options{})
+	record := func(action, object, detail string) int {
+		e := audit.Entry{Username: "", Source: "cli:" + osUser(), Action: action, Object: object, Outcome: audit.OK, Detail: detail}
+		if _, err := auditLog.Record(ctx, e); err != nil {
+			fmt.Fprintf(stderr, "已执行，但写审计日志失败: %v\n", err)
+			return 1
+		}
+		return 0
+	}
 
 	switch sub {
 	case "add":
@@ -114,6 +139,7 @@ func cmdUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 		fmt.Fprintf(stdout, "已添加用户 %s（%s，单位 %s，角色 %s），首次登录须修改密码。\n", u.Username, u.DisplayName, u.UnitCode, roleLabels(u.Roles))
+		return record("user.create", "user:"+u.Username, "unit="+u.UnitCode)
 	case "list":
 		users, err := store.Users(ctx, directory.UserFilter{Unit: unit})
 		if err != nil {
@@ -138,6 +164,7 @@ func cmdUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		verb := map[string]string{"disable": "停用", "enable": "启用"}[sub]
 		fmt.Fprintf(stdout, "已%s用户 %s。\n", verb, directory.NormalizeUsername(username))
+		return record("user."+sub, "user:"+directory.NormalizeUsername(username), "")
 	case "passwd":
 		if password == "" {
 			if password, err = readPassword(stdin, stderr, "新密码: "); err != nil {
@@ -148,6 +175,7 @@ func cmdUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 		fmt.Fprintf(stdout, "已修改用户 %s 的密码。\n", directory.NormalizeUsername(username))
+		return record("user.reset_password", "user:"+directory.NormalizeUsername(username), fmt.Sprintf("temporary=%v", temporary))
 	}
 	return 0
 }
@@ -201,4 +229,12 @@ func readPassword(stdin io.Reader, stderr io.Writer, prompt string) (string, err
 		return "", apperr.Invalidf("password", "password.missing", "未提供密码：请用 --password 指定，或在标准输入给出")
 	}
 	return line, nil
+}
+
+// osUser names the operating-system account running the command.
+func osUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return "unknown"
 }

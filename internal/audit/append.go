@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -19,11 +20,12 @@ func (l *Log) Append(ctx context.Context, tx *sql.Tx, e Entry) (Entry, error) {
 	if err != nil {
 		return Entry{}, err
 	}
+	st := l.statements(tx)
 	var (
 		seq  int64
 		last []byte
 	)
-	if err := tx.QueryRowContext(ctx, l.sql.lockChain).Scan(&seq, &last); err != nil {
+	if err := st.lock(ctx).Scan(&seq, &last); err != nil {
 		return Entry{}, fmt.Errorf("audit %s: lock the chain head: %w", e.Action, err)
 	}
 	prev, err := chainPrev(seq, last)
@@ -35,12 +37,10 @@ func (l *Log) Append(ctx context.Context, tx *sql.Tx, e Entry) (Entry, error) {
 	}
 	e.Seq = seq + 1
 	h := chainHash(prev, &e)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_entries (seq, at, username, unit_code, role, source, action, object, case_number, outcome, detail, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		e.Seq, e.At, e.Username, e.UnitCode, e.Role, e.Source, e.Action, e.Object, e.CaseNumber, string(e.Outcome), e.Detail, h[:]); err != nil {
+	if _, err := st.insert(ctx, e.Seq, e.At, e.Username, e.UnitCode, e.Role, e.Source, e.Action, e.Object, e.CaseNumber, string(e.Outcome), e.Detail, h[:]); err != nil {
 		return Entry{}, fmt.Errorf("audit %s: insert entry %d: %w", e.Action, e.Seq, err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_chain SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, h[:]); err != nil {
+	if _, err := st.move(ctx, e.Seq, h[:]); err != nil {
 		return Entry{}, fmt.Errorf("audit %s: move the chain head to %d: %w", e.Action, e.Seq, err)
 	}
 	l.pokeIfDue(e.Seq)
@@ -50,6 +50,7 @@ func (l *Log) Append(ctx context.Context, tx *sql.Tx, e Entry) (Entry, error) {
 // Record appends e in a transaction of its own: for acts that change
 // nothing else (logins, denials, reads).
 func (l *Log) Record(ctx context.Context, e Entry) (Entry, error) {
+	l.prepare() // outside the transaction: SQLite has one writer connection
 	var out Entry
 	err := l.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -74,4 +75,83 @@ func chainPrev(seq int64, last []byte) (hash, error) {
 		return h, fmt.Errorf("the chain head row (seq %d) holds a %d-byte hash, want %d: run liandong audit verify", seq, len(last), HashSize)
 	}
 	return h, nil
+}
+
+const (
+	insertEntry = `INSERT INTO audit_entries (seq, at, username, unit_code, role, source, action, object, case_number, outcome, detail, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+	moveChain = `UPDATE audit_chain SET seq = $1, hash = $2 WHERE id = 1`
+)
+
+// appendStmts are Append's statements prepared once per Log: the SQLite
+// driver otherwise spends about a third of an append compiling SQL.
+// database/sql keeps a prepared copy per connection and Tx.StmtContext
+// reuses it.
+type appendStmts struct {
+	lock, insert, move *sql.Stmt
+}
+
+// prepare prepares Append's statements if they are not yet, and leaves
+// them unprepared on failure (a database not yet migrated, a server down):
+// Append then runs plain SQL and a later call tries again. It takes a
+// connection from the pool, so it must never run inside a transaction of
+// this goroutine: on SQLite that would wait for itself.
+func (l *Log) prepare() {
+	l.stmtMu.Lock()
+	defer l.stmtMu.Unlock()
+	if l.stmts != nil {
+		return
+	}
+	ctx := context.Background() // the statements outlive any one request
+	w := l.db.Write()
+	var (
+		st   appendStmts
+		errs [3]error
+	)
+	st.lock, errs[0] = w.PrepareContext(ctx, l.sql.lockChain)
+	st.insert, errs[1] = w.PrepareContext(ctx, insertEntry)
+	st.move, errs[2] = w.PrepareContext(ctx, moveChain)
+	if err := errors.Join(errs[:]...); err != nil {
+		for _, s := range []*sql.Stmt{st.lock, st.insert, st.move} {
+			if s != nil {
+				s.Close()
+			}
+		}
+		return
+	}
+	l.stmts = &st
+}
+
+// txStatements runs Append's statements in one transaction, prepared when
+// they are.
+type txStatements struct {
+	lock   func(ctx context.Context) *sql.Row
+	insert func(ctx context.Context, args ...any) (sql.Result, error)
+	move   func(ctx context.Context, args ...any) (sql.Result, error)
+}
+
+func (l *Log) statements(tx *sql.Tx) txStatements {
+	l.stmtMu.Lock()
+	st := l.stmts
+	l.stmtMu.Unlock()
+	if st == nil {
+		return txStatements{
+			lock: func(ctx context.Context) *sql.Row { return tx.QueryRowContext(ctx, l.sql.lockChain) },
+			insert: func(ctx context.Context, args ...any) (sql.Result, error) {
+				return tx.ExecContext(ctx, insertEntry, args...)
+			},
+			move: func(ctx context.Context, args ...any) (sql.Result, error) {
+				return tx.ExecContext(ctx, moveChain, args...)
+			},
+		}
+	}
+	return txStatements{
+		lock: func(ctx context.Context) *sql.Row { return tx.StmtContext(ctx, st.lock).QueryRowContext(ctx) },
+		insert: func(ctx context.Context, args ...any) (sql.Result, error) {
+			return tx.StmtContext(ctx, st.insert).ExecContext(ctx, args...)
+		},
+		move: func(ctx context.Context, args ...any) (sql.Result, error) {
+			return tx.StmtContext(ctx, st.move).ExecContext(ctx, args...)
+		},
+	}
 }

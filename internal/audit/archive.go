@@ -16,7 +16,6 @@ import (
 
 	"liandong/internal/apperr"
 	"liandong/internal/db"
-	"liandong/internal/signer"
 )
 
 // RetentionMonths is how long entries stay online at least (网络安全法
@@ -118,7 +117,7 @@ func (l *Log) Archive(ctx context.Context, before time.Time, w io.Writer) (n int
 		return 0, apperr.Invalidf("before", "audit.archive_too_recent",
 			"审计日志至少在线保存六个月：归档截止时间不能晚于 %s", limit.In(chinaTime()).Format("2006-01-02 15:04"))
 	}
-	key, err := l.keys.Ensure(ctx, signer.NodeOwner)
+	key, err := l.nodeSigner(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("archive audit log: %w", err)
 	}

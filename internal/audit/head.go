@@ -30,18 +30,30 @@ type Head struct {
 // returns a Head with Seq 0. When the head is already signed it returns the
 // existing one.
 func (l *Log) SignHead(ctx context.Context) (Head, error) {
-	key, err := l.keys.Ensure(ctx, signer.NodeOwner)
+	key, err := l.nodeSigner(ctx)
 	if err != nil {
 		return Head{}, fmt.Errorf("sign audit head: %w", err)
 	}
-	seq, last, err := l.chainHead(ctx)
-	if err != nil {
-		return Head{}, fmt.Errorf("sign audit head: %w", err)
+	for attempt := 0; ; attempt++ {
+		seq, last, err := l.chainHead(ctx)
+		if err != nil {
+			return Head{}, fmt.Errorf("sign audit head: %w", err)
+		}
+		if seq == 0 {
+			return Head{}, nil
+		}
+		before, _, _ := l.latestArchive(ctx)
+		h, err := l.signAt(ctx, key, seq, last)
+		var te *TamperError
+		if attempt == 0 && errors.As(err, &te) {
+			// An archive committed meanwhile removes entries the walk
+			// expected: try once more from the new boundary.
+			if now, ok, qerr := l.latestArchive(ctx); qerr == nil && ok && now.LastSeq > before.LastSeq {
+				continue
+			}
+		}
+		return h, err
 	}
-	if seq == 0 {
-		return Head{}, nil
-	}
-	return l.signAt(ctx, key, seq, last)
 }
 
 // LatestHead returns the newest signed head as stored (unchecked), or a
@@ -279,4 +291,12 @@ func (l *Log) noteSigned(seq int64) {
 			return
 		}
 	}
+}
+
+// nodeSigner loads (or on first use creates) the node key for signing.
+func (l *Log) nodeSigner(ctx context.Context) (*signer.Key, error) {
+	if l.keys == nil {
+		return nil, errors.New("the audit log has no key store: it can verify but not sign")
+	}
+	return l.keys.Ensure(ctx, signer.NodeOwner)
 }

@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -40,9 +41,13 @@ type Log struct {
 	// when HeadEvery entries have piled up without asking the database.
 	signed atomic.Int64
 	sql    statements
+	stmtMu sync.Mutex
+	stmts  *appendStmts // prepared on first Append
 }
 
 // New returns the audit log on d, signing heads with the node key from keys.
+// It prepares the append statements, so call it outside any transaction
+// (at start-up), on a migrated database.
 func New(d *db.DB, keys *signer.Store, opts Options) *Log {
 	if opts.HeadEvery <= 0 {
 		opts.HeadEvery = 1000
@@ -56,7 +61,9 @@ func New(d *db.DB, keys *signer.Store, opts Options) *Log {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Log{db: d, keys: keys, opts: opts, nudge: make(chan struct{}, 1), sql: statementsFor(d.Engine)}
+	l := &Log{db: d, keys: keys, opts: opts, nudge: make(chan struct{}, 1), sql: statementsFor(d.Engine)}
+	l.prepare()
+	return l
 }
 
 func (l *Log) now() time.Time { return db.Time(l.opts.Now()) }

@@ -161,7 +161,8 @@ func asTime(v any, strictSQLite bool) (time.Time, *why) {
 	if err != nil {
 		// Another layout the driver would read is an altered form when
 		// verifying, and still a time when searching.
-		for _, layout := range []string{"2006-01-02T15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999"} {
+		for _, layout := range []string{"2006-01-02T15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999",
+			"2006-01-02T15:04:05.999999999", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} { // the driver's
 			if t, err = time.Parse(layout, strings.TrimSuffix(s, "Z")); err == nil {
 				break
 			}

@@ -133,9 +133,20 @@ func (l *Log) filter(q Query) (*filter, error) {
 	}
 	f.eq("username", q.Username)
 	f.eq("unit_code", q.UnitCode)
-	f.eq("case_number", q.CaseNumber)
-	f.eq("outcome", string(q.Outcome))
-	f.eq("object", q.Object)
+	// The partial indexes' predicates, spelled out for the planners.
+	if q.CaseNumber != "" {
+		f.add("case_number = " + f.arg(q.CaseNumber) + " AND case_number <> ''")
+	}
+	if q.Object != "" {
+		f.add("object = " + f.arg(q.Object) + " AND object <> ''")
+	}
+	switch q.Outcome {
+	case "":
+	case OK:
+		f.add("outcome = 'ok'")
+	default:
+		f.add("outcome = " + f.arg(string(q.Outcome)) + " AND outcome <> 'ok'")
+	}
 	if q.ActionPrefix != "" {
 		f.add(l.sql.actionPrefix(f.arg, q.ActionPrefix))
 	}

@@ -209,9 +209,9 @@ func TestTamperIsDetected(t *testing.T) {
 		{name: "seq renumbered", do: func(t *testing.T, f *fixture) {
 			f.exec(t, `UPDATE audit_entries SET seq = 1015 WHERE seq = 15`)
 		}, problem: EntryMissing, seq: 15},
-		{name: "seq made text", sqliteOnly: true, do: func(t *testing.T, f *fixture) {
-			f.exec(t, `UPDATE audit_entries SET seq = 'fifteen' WHERE seq = 15`)
-		}, problem: EntryMissing, seq: 15},
+		{name: "time made a number", sqliteOnly: true, do: func(t *testing.T, f *fixture) {
+			f.exec(t, `UPDATE audit_entries SET at = 1741000000 WHERE seq = 15`)
+		}, problem: EntryUnreadable, seq: 15},
 		{name: "entry deleted in the middle", do: func(t *testing.T, f *fixture) {
 			f.exec(t, `DELETE FROM audit_entries WHERE seq = 15`)
 		}, problem: EntryMissing, seq: 15},

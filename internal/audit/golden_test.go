@@ -1,5 +1,0 @@
-package audit
-
-import "flag"
-
-var updateGolden = flag.Bool("update", false, "print instead of checking golden values")
