@@ -42,7 +42,7 @@ func (s *syncBuffer) String() string {
 var urlLine = regexp.MustCompile(`地址 URL:\s+(http://\S+)`)
 
 // startServer runs serve on a free port and returns its URL and output.
-func startServer(t *testing.T, cfg Config, seed func(context.Context, *db.DB) error) (string, *syncBuffer) {
+func startServer(t *testing.T, cfg Config, seed seedFunc) (string, *syncBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, logs syncBuffer
@@ -89,9 +89,7 @@ func getHealth(t *testing.T, url string) map[string]any {
 func TestDemoStartsAndPrintsAccounts(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	url, out := startServer(t, Config{DB: dir, Addr: "127.0.0.1:0", Side: "all"}, func(ctx context.Context, d *db.DB) error {
-		return demo.Load(ctx, directory.NewStore(d))
-	})
+	url, out := startServer(t, Config{DB: dir, Addr: "127.0.0.1:0", Side: "all"}, loadDemo)
 	h := getHealth(t, url)
 	if h["engine"] != "sqlite" || h["status"] != "ok" {
 		t.Errorf("healthz %v", h)
@@ -104,6 +102,23 @@ func TestDemoStartsAndPrintsAccounts(t *testing.T) {
 	}
 	if !strings.Contains(text, demo.Password) {
 		t.Error("banner lacks the demo password")
+	}
+	// The sample document verifies, anonymously, by the code the banner prints.
+	m := regexp.MustCompile(`示例电子文书验证码: ([A-Z0-9-]+)`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatal("banner lacks the sample document's verification code")
+	}
+	res, err := http.Get(url + "api/v1/verify/" + m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Valid bool `json:"valid"`
+	}
+	json.NewDecoder(res.Body).Decode(&v)
+	res.Body.Close()
+	if !v.Valid {
+		t.Errorf("sample document %s does not verify", m[1])
 	}
 	if _, err := os.Stat(filepath.Join(dir, db.SQLiteFile)); err != nil {
 		t.Errorf("no SQLite file in the data folder: %v", err)

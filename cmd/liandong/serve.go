@@ -81,18 +81,40 @@ func cmdDemo(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	load := func(ctx context.Context, d *db.DB) error { return demo.Load(ctx, directory.NewStore(d)) }
-	if err := serve(ctx, cfg, stdout, stderr, load); err != nil {
+	if err := serve(ctx, cfg, stdout, stderr, loadDemo); err != nil {
 		fmt.Fprintf(stderr, "liandong demo: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
+// seedEnv is what demo data is loaded with.
+type seedEnv struct {
+	DB   *db.DB
+	Dir  *directory.Store
+	Docs *docs.Store
+}
+
+// seedFunc loads data after the services are up and returns lines for the
+// banner.
+type seedFunc func(ctx context.Context, env seedEnv) ([]string, error)
+
+// loadDemo adds the demo accounts and a signed sample document.
+func loadDemo(ctx context.Context, env seedEnv) ([]string, error) {
+	if err := demo.Load(ctx, env.Dir); err != nil {
+		return nil, err
+	}
+	code, err := demo.IssueSample(ctx, env.Docs)
+	if err != nil {
+		return nil, err
+	}
+	return []string{fmt.Sprintf("示例电子文书验证码: %s（在 /verify 页面输入，无需登录）", code)}, nil
+}
+
 // serve opens and migrates the database, loads the keys, runs seed (the
 // demo data) when given, listens, prints where to log in, and serves until
 // ctx ends.
-func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed func(context.Context, *db.DB) error) error {
+func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedFunc) error {
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	d, err := db.Open(ctx, cfg.DB)
 	if err != nil {
@@ -111,11 +133,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed func(
 		return fmt.Errorf("key file: %w", err)
 	}
 	dir := directory.NewStore(d)
-	if seed != nil {
-		if err := seed(ctx, d); err != nil {
-			return err
-		}
-	} else if n, err := dir.LoadZhoukou(ctx); err != nil {
+	if n, err := dir.LoadZhoukou(ctx); err != nil {
 		return err
 	} else if n > 0 {
 		log.Info("Zhoukou directory loaded", "units", n)
@@ -134,6 +152,13 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed func(
 		return fmt.Errorf("unit keys: %w", err)
 	}
 	acc := access.NewService(d, dir, auditLog, ring, access.Config{})
+	var notes []string
+	if seed != nil {
+		if notes, err = seed(ctx, seedEnv{DB: d, Dir: dir, Docs: documents}); err != nil {
+			return err
+		}
+	}
+	go purgeSessions(runCtx, acc, log)
 
 	srv, err := web.New(web.Config{Side: cfg.Side, Version: version}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: auditLog, Docs: documents}, log)
 	if err != nil {
@@ -153,7 +178,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed func(
 	}
 	url := "http://" + ln.Addr().String() + "/"
 	log.Info("listening", "url", url, "engine", d.Engine, "db", d.Target, "side", cfg.Side)
-	printBanner(stdout, url, d, seed != nil)
+	printBanner(stdout, url, d, seed != nil, notes)
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
@@ -179,7 +204,26 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed func(
 	return nil
 }
 
-func printBanner(w io.Writer, url string, d *db.DB, withDemo bool) {
+// purgeSessions deletes long-ended sessions once an hour; the audit log
+// keeps their history.
+func purgeSessions(ctx context.Context, acc *access.Service, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := acc.PurgeSessions(ctx, 30*24*time.Hour); err != nil && ctx.Err() == nil {
+			log.Warn("purge sessions", "err", err)
+		} else if n > 0 {
+			log.Info("sessions purged", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func printBanner(w io.Writer, url string, d *db.DB, withDemo bool, notes []string) {
 	fmt.Fprintf(w, "周口市法院公安执行协作联动平台已启动\n")
 	fmt.Fprintf(w, "  地址 URL:      %s\n", url)
 	fmt.Fprintf(w, "  健康检查:      %shealthz\n", url)
@@ -196,6 +240,12 @@ func printBanner(w io.Writer, url string, d *db.DB, withDemo bool) {
 			}
 			fmt.Fprintf(w, "  %-14s %s %s（%s）\n", a.Username, padRight(roles, 22), a.DisplayName, a.Unit)
 		}
+	}
+	for _, n := range notes {
+		fmt.Fprintf(w, "\n%s\n", n)
+	}
+	if withDemo {
+		fmt.Fprintf(w, "\n管理员账号首次登录须绑定动态口令（手机身份验证器扫码）。\n")
 	}
 	fmt.Fprintf(w, "\n按 Ctrl+C 停止。\n")
 }
