@@ -84,6 +84,10 @@ func probes() []probe {
 		{"POST", "/admin/users/" + victim + "/unlock", access.ActionUserManage, formBody(""), userTarget},
 		{"POST", "/admin/users/" + victim + "/roles", access.ActionRoleGrant, formBody("role=court_officer"), userTarget},
 		{"POST", "/admin/users/" + victim + "/totp-reset", access.ActionMFAReset, formBody(""), userTarget},
+		{"GET", "/admin/users/" + victim + "/tokens", access.ActionTokenManage, nil, userTarget},
+		{"POST", "/admin/users/" + victim + "/tokens", access.ActionTokenManage, formBody("label=probe&days=30"), userTarget},
+		{"POST", "/admin/users/" + victim + "/tokens/999999/revoke", access.ActionTokenManage, formBody(""), nil},
+		{"POST", "/api/v1/users/" + victim + "/tokens", access.ActionTokenManage, jsonBody(map[string]any{"label": "probe", "days": 30}), userTarget},
 		{"POST", "/api/v1/documents", access.ActionDocUpload, uploadBody, docTarget},
 		{"POST", "/api/v1/documents/issue", access.ActionDocIssue, func(pr access.Principal) (string, io.Reader) {
 			b, _ := json.Marshal(map[string]string{"sm3": strings.Repeat("0", 64), "type": "协助执行通知书", "case_number": probeCase, "unit": pr.UnitCode})
@@ -133,7 +137,7 @@ func TestRouteRoleUnitMatrix(t *testing.T) {
 				continue
 			}
 			key := rt.method + " " + rt.path
-			key = strings.ReplaceAll(strings.ReplaceAll(key, "{username}", victim), "{$}", "")
+			key = strings.NewReplacer("{username}", victim, "{$}", "", "{id}", "999999").Replace(key)
 			p, ok := byKey[key]
 			if !ok {
 				t.Errorf("route %s has no probe in the permission matrix", key)

@@ -72,6 +72,10 @@ func (s *Server) routeTable() []route {
 		{"POST", "/admin/users/{username}/unlock", access.ActionUserManage, false, "解除账号锁定", s.userUnlock},
 		{"POST", "/admin/users/{username}/roles", access.ActionRoleGrant, false, "设置用户角色", s.userGrantRoles},
 		{"POST", "/admin/users/{username}/totp-reset", access.ActionMFAReset, false, "重置用户动态口令", s.userResetTOTP},
+		{"GET", "/admin/users/{username}/tokens", access.ActionTokenManage, false, "API 令牌", s.tokensPage},
+		{"POST", "/admin/users/{username}/tokens", access.ActionTokenManage, false, "签发 API 令牌", s.tokenIssue},
+		{"POST", "/admin/users/{username}/tokens/{id}/revoke", access.ActionTokenManage, false, "吊销 API 令牌", s.tokenRevoke},
+		{"POST", "/api/v1/users/{username}/tokens", access.ActionTokenManage, true, "签发 API 令牌（只返回一次）", s.apiTokenIssue},
 		{"GET", "/api/v1/users", access.ActionUserRead, true, "用户列表", s.apiUsers},
 		{"POST", "/api/v1/users", access.ActionUserManage, true, "新增用户", s.apiUserCreate},
 

@@ -353,3 +353,51 @@ func TestAuditorSeesLoginsAndExports(t *testing.T) {
 		t.Errorf("audit searches are not audited: %+v", out)
 	}
 }
+
+// A system administrator issues an API token for a police system account;
+// the token works as a bearer credential until it is revoked.
+func TestAPITokenLifecycle(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		h.addUser("cgs-system", "ga411600-jj-cgs", directory.PoliceHandler)
+		h.addUser("admin", "ga411600-xxtx", directory.SysAdmin)
+		admin := h.session("admin").Token
+		res := h.call("POST", "/api/v1/users/cgs-system/tokens", admin, "application/json", strings.NewReader(`{"label":"车管所登记系统","days":30}`))
+		var tok struct {
+			ID    int64  `json:"id"`
+			Token string `json:"token"`
+		}
+		json.NewDecoder(res.Body).Decode(&tok)
+		res.Body.Close()
+		if res.StatusCode != 201 || tok.Token == "" {
+			t.Fatalf("issue: %d %+v", res.StatusCode, tok)
+		}
+		res = h.call("GET", "/api/v1/me", tok.Token, "", nil)
+		var me struct {
+			Username string `json:"username"`
+		}
+		json.NewDecoder(res.Body).Decode(&me)
+		res.Body.Close()
+		if me.Username != "cgs-system" {
+			t.Errorf("token authenticates as %q", me.Username)
+		}
+		res = h.call("POST", "/api/v1/users/admin/tokens", admin, "application/json", strings.NewReader(`{"label":"x"}`))
+		if res.StatusCode < 400 {
+			t.Errorf("a token for an administrator account was issued: %d", res.StatusCode)
+		}
+		res.Body.Close()
+		res = h.call("POST", "/api/v1/users/cgs-system/tokens", admin, "application/json", strings.NewReader(`{"label":"x","days":9999}`))
+		if code := errorCode(res); res.StatusCode != 400 || code != "token.days" {
+			t.Errorf("a 9999-day token: %d %s", res.StatusCode, code)
+		}
+		if err := h.acc.RevokeToken(t.Context(), h.session("admin").Principal, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		res = h.call("GET", "/api/v1/me", tok.Token, "", nil)
+		res.Body.Close()
+		if res.StatusCode != 401 {
+			t.Errorf("revoked token: %d, want 401", res.StatusCode)
+		}
+	})
+}
