@@ -1,0 +1,180 @@
+package matter
+
+import (
+	"fmt"
+	"time"
+
+	"liandong/internal/db"
+	"liandong/internal/workday"
+)
+
+// ClockID names a clock rule.
+type ClockID string
+
+// The clocks. Every deadline in the system comes from this table.
+const (
+	ClockInfoRequest        ClockID = "info_request"
+	ClockTakeover           ClockID = "takeover"
+	ClockSummonsQuestioning ClockID = "summons_questioning"
+	ClockSummonsComplex     ClockID = "summons_questioning_complex"
+	ClockDetentionTerm      ClockID = "detention_term"
+	ClockFamilyNotice       ClockID = "family_notice"
+	ClockDetentionQuery     ClockID = "detention_query"
+	ClockReconsiderApply    ClockID = "reconsideration_apply"
+	ClockReconsiderDecide   ClockID = "reconsideration_decide"
+	ClockCriminalReplySeed  ClockID = "criminal_reply_seed"
+	ClockCriminalDecide2025 ClockID = "criminal_decide_2025"
+	ClockCriminalComplex    ClockID = "criminal_decide_2025_complex"
+	ClockCriminalNotify2025 ClockID = "criminal_notify_2025"
+	ClockPrivateProsecution ClockID = "private_prosecution"
+	ClockVehicleSealTerm    ClockID = "vehicle_seal_term"
+	ClockCreditRemoval      ClockID = "credit_removal"
+	ClockCreditCorrection   ClockID = "credit_correction_review"
+	ClockAnomalyNotice      ClockID = "anomaly_notice"
+)
+
+// ClockRule is one row of the clock table.
+type ClockRule struct {
+	ID    ClockID
+	Label string // Chinese: 公安反馈查询请求
+	N     int
+	Unit  workday.Unit
+	// Owner is the side that must act before the deadline: it is notified
+	// when the clock runs out, and its leader on escalation.
+	Owner        Side
+	Source       string // the legal source of the number
+	Clause       string // the seed clause the clock serves
+	Configurable bool   // Config.Clocks may override N and Unit
+}
+
+// clockTable is THE clock table; read it beside DOMAIN.md's "Rules from the
+// wider law". A change of law is a change of one row. Rows that later kinds
+// need are here already so the table is complete.
+var clockTable = []ClockRule{
+	{ClockInfoRequest, "公安机关反馈查找请求", 3, workday.Workdays, Police,
+		"DOMAIN.md: on the spot, else within 3 working days in writing — practice (Beijing 2018, Ningxia); configurable", "S-LOC-2", true},
+	// The seed says 第一时间 (at once) and gives no number. A controlled
+	// person is held on the court's 拘传票 at most 8 hours (24 if complex,
+	// 民诉法解释 art. 482), and the court must still question them inside
+	// that window, so the court gets a quarter of it to arrive: 2 hours by
+	// default; a deployment with long cross-county drives may raise it.
+	{ClockTakeover, "法院接收被控制人员", 2, workday.Hours, Court,
+		"seed 主要任务(二) 第一时间予以接收; 2 hours chosen to leave questioning time within the 8-hour 拘传 limit (民诉法解释 art. 482); configurable", "S-LOC-3", true},
+	{ClockSummonsQuestioning, "拘传询问时限", 8, workday.Hours, Court,
+		"民诉法解释 (2022) art. 482", "S-ASSIST-1", false},
+	{ClockSummonsComplex, "拘传询问时限（案情复杂、可能拘留）", 24, workday.Hours, Court,
+		"民诉法解释 (2022) art. 482", "S-ASSIST-1", false},
+	// Counted in hours from the intake instant, not in days under 民诉法
+	// art. 85: a detention ends on D+15 (拘留所条例 art. 32) even when that
+	// day is a holiday; art. 85's extension would keep a person longer.
+	{ClockDetentionTerm, "司法拘留期限（15 日）", 15 * 24, workday.Hours, Court,
+		"民诉法 (2023) art. 118 (at most 15 days); 拘留所条例 art. 32 (intake day D ends on D+15)", "S-ASSIST-2", false},
+	{ClockFamilyNotice, "通知被拘留人家属", 24, workday.Hours, Court,
+		"民诉法解释 arts. 178–186 (family told within 24 hours)", "S-ASSIST-2", false},
+	{ClockDetentionQuery, "法院答复拘留所对错拘的询问", 24, workday.Hours, Court,
+		"拘留所条例 arts. 9–12", "S-ASSIST-2", false},
+	{ClockReconsiderApply, "申请复议期限", 3, workday.Days, Court,
+		"民诉法 (2023) art. 119; 民诉法解释 art. 185", "S-ASSIST-2", false},
+	{ClockReconsiderDecide, "上级法院复议决定期限", 5, workday.Days, Court,
+		"民诉法解释 art. 185", "S-ASSIST-2", false},
+	{ClockCriminalReplySeed, "不予立案书面答复（本地意见）", 15, workday.Days, Police,
+		"seed 主要任务(五): written reply within 15 days of receiving the materials", "S-CRIME-2", false},
+	{ClockCriminalDecide2025, "立案审查决定（2025 年规定）", 7, workday.Days, Police,
+		"法发〔2025〕8号 (from 2025-07-01): filing decision within 7 days", "S-CRIME-2", false},
+	{ClockCriminalComplex, "立案审查决定（案情复杂）", 30, workday.Days, Police,
+		"法发〔2025〕8号: 30 days if complex", "S-CRIME-2", false},
+	{ClockCriminalNotify2025, "不予立案告知法院（2025 年规定）", 7, workday.Days, Police,
+		"法发〔2025〕8号: letter to the court within 7 days of deciding not to file", "S-CRIME-2", false},
+	{ClockPrivateProsecution, "无书面答复可提起自诉", 60, workday.Days, Police,
+		"法〔2018〕147号; 法释〔2024〕13号", "S-CRIME-2", false},
+	{ClockVehicleSealTerm, "车辆查封期限（2 年，可续封）", 730, workday.Days, Court,
+		"民诉法解释 art. 485; 查封扣押冻结规定 art. 27 (movables at most 2 years; 730 days here, renew before expiry)", "S-VEH-2", false},
+	{ClockCreditRemoval, "失信名单删除", 3, workday.Workdays, Court,
+		"失信规定 (2017) art. 10", "S-CREDIT-2", false},
+	{ClockCreditCorrection, "失信名单纠正审查", 15, workday.Days, Court,
+		"失信规定 (2017) art. 11", "S-CREDIT-2", false},
+	{ClockAnomalyNotice, "系统异常通知对方", 24, workday.Hours, Court,
+		"seed 工作机制(一)1: within 24 hours", "S-ANOM", false},
+}
+
+// Clocks returns the clock table.
+func Clocks() []ClockRule { return append([]ClockRule(nil), clockTable...) }
+
+func ruleByID(id ClockID) (ClockRule, bool) {
+	for _, r := range clockTable {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return ClockRule{}, false
+}
+
+// Period overrides a configurable clock.
+type Period struct {
+	N    int
+	Unit workday.Unit
+}
+
+// Clock returns the rule id as this configuration applies it.
+func (c Config) Clock(id ClockID) (ClockRule, error) {
+	r, ok := ruleByID(id)
+	if !ok {
+		return ClockRule{}, fmt.Errorf("unknown clock %s", id)
+	}
+	if p, ok := c.Clocks[id]; ok {
+		if !r.Configurable {
+			return ClockRule{}, fmt.Errorf("clock %s is fixed by law (%s) and cannot be configured", id, r.Source)
+		}
+		r.N, r.Unit = p.N, p.Unit
+	}
+	return r, nil
+}
+
+// ClockStart records in an event that it started a clock and when the
+// clock runs out. The due time is fixed when the clock starts and signed
+// with the event, so both nodes agree on it whatever their configuration
+// or holiday calendar later says.
+type ClockStart struct {
+	ID   ClockID      `json:"id"`
+	N    int          `json:"n"`
+	Unit workday.Unit `json:"unit"`
+	Due  time.Time    `json:"due"`
+}
+
+// start computes the ClockStarts of an act at time at.
+func (c Config) start(ids []ClockID, at time.Time) ([]ClockStart, error) {
+	var out []ClockStart
+	for _, id := range ids {
+		r, err := c.Clock(id)
+		if err != nil {
+			return nil, err
+		}
+		due, err := c.Calendar.Due(at, r.N, r.Unit)
+		if err != nil {
+			return nil, fmt.Errorf("clock %s: %w", id, err)
+		}
+		out = append(out, ClockStart{ID: id, N: r.N, Unit: r.Unit, Due: db.Time(due)})
+	}
+	return out, nil
+}
+
+// Deadline is one started clock of a matter, derived from its events.
+type Deadline struct {
+	Clock      ClockID
+	StartedSeq int64
+	StartedAt  time.Time
+	Due        time.Time
+	StoppedSeq int64 // 0 while running
+	StoppedAt  *time.Time
+}
+
+// Running reports whether the clock still runs.
+func (d Deadline) Running() bool { return d.StoppedSeq == 0 }
+
+// Label is the clock's Chinese name.
+func (d Deadline) Label() string {
+	if r, ok := ruleByID(d.Clock); ok {
+		return r.Label
+	}
+	return string(d.Clock)
+}

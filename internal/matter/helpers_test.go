@@ -1,0 +1,220 @@
+package matter_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"liandong/internal/access"
+	"liandong/internal/audit"
+	"liandong/internal/db"
+	"liandong/internal/directory"
+	"liandong/internal/keyring"
+	"liandong/internal/matter"
+	"liandong/internal/signer"
+)
+
+// t0 is Monday 2025-03-03 09:00 in China: a working day.
+var t0 = time.Date(2025, 3, 3, 1, 0, 0, 0, time.UTC)
+
+const caseNo = "（2021）豫16执123号"
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// fixture is an engine on a test database with the Zhoukou directory and
+// the people of the scenarios.
+type fixture struct {
+	d      *db.DB
+	dir    *directory.Store
+	policy *access.Policy
+	log    *audit.Log
+	keys   *signer.Store
+	clock  *clock
+	en     *matter.Engine
+	people map[string]access.Principal
+}
+
+// The people. Usernames say who they are.
+var people = []struct {
+	username, unit string
+	side           string
+	roles          []directory.Role
+}{
+	{"officer", "fy411600-zxj", "court", []directory.Role{directory.CourtOfficer}},
+	{"courtlead", "fy411600-zxj", "court", []directory.Role{directory.CourtLeader}},
+	{"jingcha", "fy411600", "court", []directory.Role{directory.JudicialPolice}},
+	{"handler", "ga411602", "police", []directory.Role{directory.PoliceHandler}},
+	{"polilead", "ga411602", "police", []directory.Role{directory.PoliceLeader}},
+	{"citylead", "ga411600", "police", []directory.Role{directory.PoliceLeader}},
+	{"otherjudge", "fy411621-zxj", "court", []directory.Role{directory.CourtOfficer}},
+	{"othercop", "ga411621", "police", []directory.Role{directory.PoliceHandler}},
+	{"luyijudge", "fy411628-zxj", "court", []directory.Role{directory.CourtOfficer}},
+}
+
+func newRing(t testing.TB) *keyring.Ring {
+	t.Helper()
+	text, err := keyring.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := keyring.Parse(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func newFixture(t testing.TB, d *db.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	dir := directory.NewStore(d)
+	if _, err := dir.LoadZhoukou(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{d: d, dir: dir, clock: &clock{t: t0}, people: map[string]access.Principal{}}
+	f.keys = signer.NewStore(d, newRing(t))
+	f.log = audit.New(d, f.keys, audit.Options{Now: f.clock.Now})
+	f.policy = access.NewPolicy(dir, access.Config{Now: f.clock.Now})
+	for _, p := range people {
+		var id int64
+		now := db.Now()
+		if err := d.Write().QueryRowContext(ctx, `INSERT INTO users (username, display_name, unit_code, password_hash, must_change_password, active, created_at, updated_at, password_changed_at)
+			VALUES ($1, $2, $3, 'x', FALSE, TRUE, $4, $4, $4) RETURNING id`, p.username, "测试 "+p.username, p.unit, now).Scan(&id); err != nil {
+			t.Fatalf("add user %s: %v", p.username, err)
+		}
+		for _, r := range p.roles {
+			if _, err := d.Write().ExecContext(ctx, `INSERT INTO user_roles (user_id, role) VALUES ($1, $2)`, id, string(r)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.people[p.username] = access.Principal{UserID: id, Username: p.username, UnitCode: p.unit, Side: p.side, Roles: p.roles, Source: "test"}
+	}
+	f.en = f.engine(t, matter.Config{})
+	return f
+}
+
+// engine returns another engine on f's database (a restart, or another
+// server) with cfg; the fixture's clock unless cfg has one.
+func (f *fixture) engine(t testing.TB, cfg matter.Config) *matter.Engine {
+	t.Helper()
+	if cfg.Now == nil {
+		cfg.Now = f.clock.Now
+	}
+	en, err := matter.New(context.Background(), f.d, f.dir, f.policy, f.log, f.keys, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return en
+}
+
+func (f *fixture) pr(name string) access.Principal {
+	p, ok := f.people[name]
+	if !ok {
+		panic("no test user " + name)
+	}
+	return p
+}
+
+// payloads are valid payloads for every action.
+var payloads = map[string]string{
+	matter.ActionCreate:         `{"note":"请协助查找被执行人下落"}`,
+	matter.ActionAddClue:        `{"type":"residence","content":"实际居住于川汇区七一路 18 号院","source":"人口信息系统","observed_at":"2025-03-03 10:00"}`,
+	matter.ActionAnswerNone:     `{"note":"经查询各系统，暂无线索"}`,
+	matter.ActionRequestMore:    `{"note":"请补充查询住宿记录"}`,
+	matter.ActionMarkControlled: `{"place":"川汇分局人民路派出所","controlled_at":"2025-03-03 11:00","unit":"川汇分局"}`,
+	matter.ActionClose:          `{"note":"已执行完毕"}`,
+	matter.ActionSuggestReview:  `{"suggestion":"协助执行通知书缺少被执行人身份证号码"}`,
+	matter.ActionAnswerReview:   `{"answer":"已补充，见附件"}`,
+	matter.ActionDelegate:       `{"court":"fy411628","note":"跨区域，委托鹿邑县法院代为接收"}`,
+	matter.ActionTakeOver:       `{"receiver":"张法官","place":"人民路派出所","received_at":"2025-03-03 12:00"}`,
+	matter.ActionHandOver:       `{"officer":"王警官","place":"人民路派出所","handed_at":"2025-03-03 12:05"}`,
+	matter.ActionCancel:         `{"reason":"被执行人已履行全部义务"}`,
+}
+
+func payload(action string) json.RawMessage { return json.RawMessage(payloads[action]) }
+
+// create files a locate from the officer to ga411602.
+func (f *fixture) create(t testing.TB) matter.Matter {
+	t.Helper()
+	m, err := f.en.Create(context.Background(), f.pr("officer"), matter.NewMatter{Kind: "locate", CaseNumber: caseNo,
+		AddressedUnit: "ga411602", Payload: payload(matter.ActionCreate)})
+	if err != nil {
+		t.Fatalf("create locate: %v", err)
+	}
+	return m
+}
+
+// act does action as user and fails the test on error.
+func (f *fixture) act(t testing.TB, user string, id int64, action string) matter.Matter {
+	t.Helper()
+	m, _, err := f.en.Act(context.Background(), f.pr(user), id, action, 0, payload(action), nil)
+	if err != nil {
+		t.Fatalf("%s %s on matter %d: %v", user, action, id, err)
+	}
+	return m
+}
+
+// child returns the matter id opened by parent (the handover of a locate).
+func (f *fixture) child(t testing.TB, parent int64) int64 {
+	t.Helper()
+	var id int64
+	if err := f.d.Read().QueryRowContext(context.Background(), `SELECT id FROM matters WHERE parent_id = $1`, parent).Scan(&id); err != nil {
+		t.Fatalf("handover of matter %d: %v", parent, err)
+	}
+	return id
+}
+
+// inState returns a fresh matter of kind in state s.
+func (f *fixture) inState(t testing.TB, kind string, s matter.State) int64 {
+	t.Helper()
+	l := f.create(t)
+	switch kind + "/" + string(s) {
+	case "locate/requested":
+	case "locate/answered":
+		f.act(t, "handler", l.ID, matter.ActionAddClue)
+	case "locate/controlled":
+		f.act(t, "handler", l.ID, matter.ActionMarkControlled)
+	case "locate/closed":
+		f.act(t, "officer", l.ID, matter.ActionClose)
+	default:
+		f.act(t, "handler", l.ID, matter.ActionMarkControlled)
+		h := f.child(t, l.ID)
+		switch s {
+		case matter.HandoverControlled:
+		case matter.HandoverDelegated:
+			f.act(t, "officer", h, matter.ActionDelegate)
+		case matter.HandoverReceived:
+			f.act(t, "officer", h, matter.ActionTakeOver)
+		case matter.HandoverDone:
+			f.act(t, "officer", h, matter.ActionTakeOver)
+			f.act(t, "handler", h, matter.ActionHandOver)
+		case matter.HandoverCancelled:
+			f.act(t, "officer", h, matter.ActionCancel)
+		default:
+			t.Fatalf("no path to %s/%s", kind, s)
+		}
+		return h
+	}
+	return l.ID
+}
+
+var china = time.FixedZone("CST", 8*3600)
