@@ -20,6 +20,7 @@ import (
 	"liandong/internal/demo"
 	"liandong/internal/directory"
 	"liandong/internal/docs"
+	"liandong/internal/matter"
 	"liandong/internal/signer"
 	"liandong/internal/web"
 )
@@ -152,6 +153,18 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 		return fmt.Errorf("unit keys: %w", err)
 	}
 	acc := access.NewService(d, dir, auditLog, ring, access.Config{})
+	// The matter engine (S-LOC, S-ASSIST): its scheduler marks overdue
+	// matters and escalates; in --side all the loopback carries each side's
+	// events to the other, the same path the exchange between two nodes
+	// will take.
+	engine, err := matter.New(ctx, d, dir, acc.Policy(), auditLog, keys, matter.Config{Side: cfg.Side, Logger: log})
+	if err != nil {
+		return fmt.Errorf("matter engine: %w", err)
+	}
+	go func() { _ = engine.Run(runCtx, time.Minute) }()
+	if cfg.Side == "all" {
+		go func() { _ = matter.NewLoopback(engine).Run(runCtx, 2*time.Second) }()
+	}
 	var notes []string
 	if seed != nil {
 		if notes, err = seed(ctx, seedEnv{DB: d, Dir: dir, Docs: documents}); err != nil {
