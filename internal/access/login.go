@@ -101,6 +101,9 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (Session, error) 
 	if !a.Active {
 		return fail("disabled", errDisabled())
 	}
+	if a.System {
+		return fail("system_account", &apperr.Error{Kind: apperr.Unauthorized, Code: "auth.system_account", Message: "系统账号只能凭 API 令牌调用接口，不能登录页面"})
+	}
 
 	tf, err := s.totpState(ctx, a.ID)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"liandong/internal/apperr"
 	"liandong/internal/audit"
 	"liandong/internal/directory"
 )
@@ -25,6 +26,11 @@ func (s *Service) GrantRoles(ctx context.Context, secAdmin Principal, username s
 		return err
 	}
 	roles = dedupRoles(roles)
+	if len(roles) == 0 {
+		// A new account may wait without roles; taking all of a user's
+		// roles away is done by disabling the account, which is explicit.
+		return apperr.Invalidf("role", "user.role_missing", "至少需要一个角色；如要停止该用户的全部权限，请停用账号")
+	}
 	if err := directory.CheckRoles(roles, tree.side[a.UnitCode]); err != nil {
 		return err
 	}

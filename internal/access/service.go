@@ -107,6 +107,7 @@ type account struct {
 	PasswordHash string
 	MustChange   bool
 	Active       bool
+	System       bool // a system account: tokens only, no interactive login
 	FailedLogins int
 	LockedUntil  sql.NullTime
 	Roles        []directory.Role
@@ -124,8 +125,8 @@ func (s *Service) loadAccount(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }, where string, arg any) (account, error) {
 	var a account
-	err := q.QueryRowContext(ctx, `SELECT id, username, display_name, unit_code, password_hash, must_change_password, active, failed_logins, locked_until
-		FROM users WHERE `+where, arg).Scan(&a.ID, &a.Username, &a.DisplayName, &a.UnitCode, &a.PasswordHash, &a.MustChange, &a.Active, &a.FailedLogins, &a.LockedUntil)
+	err := q.QueryRowContext(ctx, `SELECT id, username, display_name, unit_code, password_hash, must_change_password, active, system_account, failed_logins, locked_until
+		FROM users WHERE `+where, arg).Scan(&a.ID, &a.Username, &a.DisplayName, &a.UnitCode, &a.PasswordHash, &a.MustChange, &a.Active, &a.System, &a.FailedLogins, &a.LockedUntil)
 	if errors.Is(err, sql.ErrNoRows) {
 		return account{}, errNoAccount
 	}

@@ -62,6 +62,10 @@ func (s *Service) IssueToken(ctx context.Context, admin Principal, username, lab
 		return IssuedToken{}, apperr.Invalidf("username", "token.user_disabled", "用户“%s”已停用，不能签发令牌", a.Username)
 	case anyAdmin(a.Roles):
 		return IssuedToken{}, apperr.Invalidf("username", "token.admin", "管理员账号须使用口令加动态口令登录，不能签发 API 令牌")
+	case !a.System:
+		// A token for a person would let whoever issued it act as that
+		// person; only accounts made for systems hold tokens.
+		return IssuedToken{}, apperr.Invalidf("username", "token.not_system", "只能为系统账号签发 API 令牌；“%s”是人员账号，须本人登录使用", a.Username)
 	case label == "":
 		return IssuedToken{}, apperr.Invalidf("label", "token.label_missing", "请填写令牌用途说明（如“市公安局失信比对接口”）")
 	case utf8.RuneCountInString(label) > 64:

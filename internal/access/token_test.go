@@ -22,6 +22,12 @@ func TestAPITokens(t *testing.T) {
 		f.addUser(t, "secadmin", "ga411600-xxtx", false, directory.SecAdmin)
 		officer := f.addUser(t, "zhang", "fy411600-zxj", false, directory.CourtOfficer)
 		f.addUser(t, "xinyong", "ga411600-xxtx", true, directory.PoliceHandler) // a system account
+		if _, err := f.d.Write().ExecContext(context.Background(), `UPDATE users SET system_account = TRUE WHERE username = 'xinyong'`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.IssueToken(context.Background(), admin, "zhang", "比对接口", time.Time{}); err == nil {
+			t.Error("a token was issued for a person's account")
+		}
 
 		// Who may issue, and for whom.
 		_, err := f.svc.IssueToken(ctx, officer, "xinyong", "比对接口", time.Time{})

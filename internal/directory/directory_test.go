@@ -3,6 +3,7 @@ package directory_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"liandong/internal/apperr"
@@ -135,7 +136,9 @@ func TestAddUserRules(t *testing.T) {
 			{"bad username", directory.NewUser{Username: "张三", Unit: "fy411600", Roles: []directory.Role{directory.CourtOfficer}, Password: goodPassword}, "user.username_format"},
 			{"unknown unit", directory.NewUser{Username: "nobody", Unit: "fy999999", Roles: []directory.Role{directory.CourtOfficer}, Password: goodPassword}, "unit.not_found"},
 			{"court role in police unit", directory.NewUser{Username: "wrongside", Unit: "ga411600", Roles: []directory.Role{directory.CourtOfficer}, Password: goodPassword}, "user.role_side"},
-			{"no role", directory.NewUser{Username: "norole", Unit: "ga411600", Password: goodPassword}, "user.role_missing"},
+			{"no role yet", directory.NewUser{Username: "norole", Unit: "ga411600", Password: goodPassword}, ""},
+			{"long name", directory.NewUser{Username: "longname", DisplayName: strings.Repeat("张", 65), Unit: "ga411600", Password: goodPassword}, "user.name_format"},
+			{"bad utf-8", directory.NewUser{Username: "badutf", DisplayName: "\xff\xfe", Unit: "ga411600", Password: goodPassword}, "user.name_format"},
 			{"two admins", directory.NewUser{Username: "superuser", Unit: "ga411600-xxtx", Roles: []directory.Role{directory.SysAdmin, directory.Auditor}, Password: goodPassword}, "user.admin_separation"},
 			{"admin and business", directory.NewUser{Username: "mixed", Unit: "ga411600", Roles: []directory.Role{directory.SecAdmin, directory.PoliceHandler}, Password: goodPassword}, "user.admin_separation"},
 			{"short password", directory.NewUser{Username: "shortpw", Unit: "ga411600", Roles: []directory.Role{directory.PoliceHandler}, Password: "Ab1!"}, "password.too_short"},

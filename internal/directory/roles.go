@@ -84,13 +84,11 @@ func ParseRole(s string) (Role, error) {
 	return "", apperr.Invalidf("role", "user.role_unknown", "未知角色“%s”，可选：%s", s, strings.Join(codes, "、"))
 }
 
-// CheckRoles enforces that roles fit the unit's side and that no user holds
+// CheckRoles enforces that roles (possibly none: an account waiting for the
+// security administrator to grant roles) fit the unit's side and that no user holds
 // two of the separated administrator roles, or an administrator role beside
 // a business role.
 func CheckRoles(roles []Role, side string) error {
-	if len(roles) == 0 {
-		return apperr.Invalidf("role", "user.role_missing", "至少需要一个角色")
-	}
 	admins, business := 0, 0
 	seen := map[Role]bool{}
 	for _, r := range roles {

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"liandong/internal/apperr"
 	"liandong/internal/db"
@@ -24,6 +25,7 @@ type User struct {
 	PasswordHash       string
 	MustChangePassword bool
 	Active             bool
+	SystemAccount      bool
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 	PasswordChangedAt  time.Time
@@ -50,6 +52,9 @@ type NewUser struct {
 	// accounts carried over from another system with their argon2id hash,
 	// and for tests that use cheap parameters.
 	PasswordHash string
+	// SystemAccount marks an account for a police or court system that
+	// calls the API with tokens and never signs in interactively.
+	SystemAccount bool
 	// MustChangePassword forces a change at first login; initial passwords
 	// set by an administrator should always be changed (graded protection).
 	MustChangePassword bool
@@ -77,6 +82,9 @@ func (s *Store) AddUser(ctx context.Context, nu NewUser) (User, error) {
 	if nu.DisplayName == "" {
 		nu.DisplayName = nu.Username
 	}
+	if !utf8.ValidString(nu.DisplayName) || utf8.RuneCountInString(nu.DisplayName) > 64 {
+		return User{}, apperr.Invalidf("name", "user.name_format", "姓名须为不超过 64 个字的有效文字")
+	}
 	unit, err := s.FindUnit(ctx, nu.Unit)
 	if err != nil {
 		return User{}, err
@@ -96,12 +104,12 @@ func (s *Store) AddUser(ctx context.Context, nu NewUser) (User, error) {
 		return User{}, apperr.Invalidf("password", "user.hash_format", "密码散列须为 argon2id 格式")
 	}
 	now := db.Now()
-	u := User{Username: nu.Username, DisplayName: nu.DisplayName, UnitCode: unit.Code, Roles: dedupRoles(nu.Roles),
+	u := User{Username: nu.Username, DisplayName: nu.DisplayName, UnitCode: unit.Code, Roles: dedupRoles(nu.Roles), SystemAccount: nu.SystemAccount,
 		PasswordHash: hash, MustChangePassword: nu.MustChangePassword, Active: true, CreatedAt: now, UpdatedAt: now, PasswordChangedAt: now}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, unit_code, password_hash, must_change_password, active, created_at, updated_at, password_changed_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			u.Username, u.DisplayName, u.UnitCode, u.PasswordHash, u.MustChangePassword, u.Active, now, now, now).Scan(&u.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, unit_code, password_hash, must_change_password, active, created_at, updated_at, password_changed_at, system_account)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			u.Username, u.DisplayName, u.UnitCode, u.PasswordHash, u.MustChangePassword, u.Active, now, now, now, nu.SystemAccount).Scan(&u.ID)
 		if db.IsUniqueViolation(err) {
 			return &apperr.Error{Kind: apperr.Conflict, Code: "user.username_taken", Field: "username", Message: fmt.Sprintf("用户名“%s”已被使用", u.Username), Err: err}
 		}
@@ -133,11 +141,11 @@ func dedupRoles(in []Role) []Role {
 	return out
 }
 
-const userColumns = `id, username, display_name, unit_code, password_hash, must_change_password, active, created_at, updated_at, password_changed_at`
+const userColumns = `id, username, display_name, unit_code, password_hash, must_change_password, active, created_at, updated_at, password_changed_at, system_account`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
-	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.UnitCode, &u.PasswordHash, &u.MustChangePassword, &u.Active, &u.CreatedAt, &u.UpdatedAt, &u.PasswordChangedAt)
+	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.UnitCode, &u.PasswordHash, &u.MustChangePassword, &u.Active, &u.CreatedAt, &u.UpdatedAt, &u.PasswordChangedAt, &u.SystemAccount)
 	return u, err
 }
 

@@ -89,7 +89,7 @@ func (s *Server) usersFormError(w http.ResponseWriter, r *http.Request, rq *requ
 		return derr
 	}
 	d.Error = e
-	for _, k := range []string{"username", "name", "unit", "role"} {
+	for _, k := range []string{"username", "name", "unit", "system"} {
 		d.Form[k] = r.PostFormValue(k)
 	}
 	s.render(w, r, statusOf(err), "users.html", s.pageFor(r, rq, "用户管理", d))
@@ -106,13 +106,22 @@ func (s *Server) createUser(r *http.Request, rq *request, nu directory.NewUser) 
 	if err := s.acc.Authorize(r.Context(), *rq.User, access.ActionUserManage, access.Target{UnitCode: unit.Code, Username: nu.Username}); err != nil {
 		return directory.User{}, err
 	}
+	// Separation of duties (GB/T 22239): the system administrator opens
+	// accounts, the security administrator grants roles. Creating an
+	// account with roles therefore needs role.grant as well, which no one
+	// holds together with user.manage.
+	if len(nu.Roles) > 0 {
+		if err := s.acc.Authorize(r.Context(), *rq.User, access.ActionRoleGrant, access.Target{UnitCode: unit.Code, Username: nu.Username}); err != nil {
+			return directory.User{}, err
+		}
+	}
 	nu.MustChangePassword = true
 	u, err := s.dir.AddUser(r.Context(), nu)
 	if err != nil {
 		return directory.User{}, err
 	}
 	if _, err := s.audit.Record(r.Context(), s.entry(r, rq, "user.create", "user:"+u.Username, audit.OK,
-		fmt.Sprintf("unit=%s roles=%s", u.UnitCode, joinRoleCodes(u.Roles)))); err != nil {
+		fmt.Sprintf("unit=%s roles=%s system=%v", u.UnitCode, joinRoleCodes(u.Roles), u.SystemAccount))); err != nil {
 		return u, err
 	}
 	return u, nil
@@ -147,7 +156,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, rq *request)
 	roles, err := parseRoles(r.PostForm["role"])
 	if err == nil {
 		_, err = s.createUser(r, rq, directory.NewUser{Username: r.PostFormValue("username"), DisplayName: r.PostFormValue("name"),
-			Unit: r.PostFormValue("unit"), Roles: roles, Password: r.PostFormValue("password")})
+			Unit: r.PostFormValue("unit"), Roles: roles, Password: r.PostFormValue("password"), SystemAccount: r.PostFormValue("system") == "true"})
 	}
 	if err != nil {
 		return s.usersFormError(w, r, rq, err)
@@ -217,6 +226,7 @@ func (s *Server) userResetTOTP(w http.ResponseWriter, r *http.Request, rq *reque
 }
 
 type userJSON struct {
+	SystemAccount      bool     `json:"system_account"`
 	Username           string   `json:"username"`
 	DisplayName        string   `json:"display_name"`
 	Unit               string   `json:"unit"`
@@ -226,7 +236,7 @@ type userJSON struct {
 }
 
 func toUserJSON(u directory.User) userJSON {
-	j := userJSON{Username: u.Username, DisplayName: u.DisplayName, Unit: u.UnitCode, Active: u.Active, MustChangePassword: u.MustChangePassword, Roles: []string{}}
+	j := userJSON{SystemAccount: u.SystemAccount, Username: u.Username, DisplayName: u.DisplayName, Unit: u.UnitCode, Active: u.Active, MustChangePassword: u.MustChangePassword, Roles: []string{}}
 	for _, r := range u.Roles {
 		j.Roles = append(j.Roles, string(r))
 	}
@@ -247,11 +257,12 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, rq *request) e
 }
 
 type newUserBody struct {
-	Username    string   `json:"username"`
-	DisplayName string   `json:"display_name"`
-	Unit        string   `json:"unit"`
-	Roles       []string `json:"roles"`
-	Password    string   `json:"password"`
+	Username      string   `json:"username"`
+	DisplayName   string   `json:"display_name"`
+	Unit          string   `json:"unit"`
+	Roles         []string `json:"roles"` // only with role.grant (never the system administrator's)
+	Password      string   `json:"password"`
+	SystemAccount bool     `json:"system_account"`
 }
 
 func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -263,7 +274,7 @@ func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request, rq *reque
 	if err != nil {
 		return err
 	}
-	u, err := s.createUser(r, rq, directory.NewUser{Username: b.Username, DisplayName: b.DisplayName, Unit: b.Unit, Roles: roles, Password: b.Password})
+	u, err := s.createUser(r, rq, directory.NewUser{Username: b.Username, DisplayName: b.DisplayName, Unit: b.Unit, Roles: roles, Password: b.Password, SystemAccount: b.SystemAccount})
 	if err != nil {
 		return err
 	}

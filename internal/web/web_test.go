@@ -360,7 +360,11 @@ func TestAPITokenLifecycle(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		h := newHarness(t, d)
-		h.addUser("cgs-system", "ga411600-jj-cgs", directory.PoliceHandler)
+		hash, _ := cheapHash(testPassword)
+		if _, err := h.dir.AddUser(t.Context(), directory.NewUser{Username: "cgs-system", Unit: "ga411600-jj-cgs", Roles: []directory.Role{directory.PoliceHandler}, PasswordHash: hash, SystemAccount: true}); err != nil {
+			t.Fatal(err)
+		}
+		h.addUser("zhang", "fy411600-zxj", directory.CourtOfficer)
 		h.addUser("admin", "ga411600-xxtx", directory.SysAdmin)
 		admin := h.session("admin").Token
 		res := h.call("POST", "/api/v1/users/cgs-system/tokens", admin, "application/json", strings.NewReader(`{"label":"车管所登记系统","days":30}`))
@@ -387,6 +391,16 @@ func TestAPITokenLifecycle(t *testing.T) {
 			t.Errorf("a token for an administrator account was issued: %d", res.StatusCode)
 		}
 		res.Body.Close()
+		// A token for a person would let the administrator act as them.
+		res = h.call("POST", "/api/v1/users/zhang/tokens", admin, "application/json", strings.NewReader(`{"label":"x"}`))
+		if code := errorCode(res); res.StatusCode != 400 || code != "token.not_system" {
+			t.Errorf("a token for a person: %d %s, want 400 token.not_system", res.StatusCode, code)
+		}
+		// A system account cannot sign in on the pages.
+		res = h.call("POST", "/api/v1/session", "", "application/json", strings.NewReader(`{"username":"cgs-system","password":"`+testPassword+`"}`))
+		if code := errorCode(res); res.StatusCode != 401 || code != "auth.system_account" {
+			t.Errorf("system account login: %d %s", res.StatusCode, code)
+		}
 		res = h.call("POST", "/api/v1/users/cgs-system/tokens", admin, "application/json", strings.NewReader(`{"label":"x","days":9999}`))
 		if code := errorCode(res); res.StatusCode != 400 || code != "token.days" {
 			t.Errorf("a 9999-day token: %d %s", res.StatusCode, code)
@@ -400,4 +414,64 @@ func TestAPITokenLifecycle(t *testing.T) {
 			t.Errorf("revoked token: %d, want 401", res.StatusCode)
 		}
 	})
+}
+
+// The system administrator opens accounts but cannot give them roles: that
+// is the security administrator's (三员分立), else sys_admin could make
+// himself an auditor or a court officer.
+func TestSysAdminCannotGrantRolesByCreatingUsers(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, dbtest.SQLite(t))
+	h.addUser("admin", "ga411600-xxtx", directory.SysAdmin)
+	admin := h.session("admin").Token
+	for _, role := range []string{"auditor", "sec_admin", "court_officer"} {
+		res := h.call("POST", "/api/v1/users", admin, "application/json", strings.NewReader(`{"username":"shadow-`+strings.ReplaceAll(role, "_", "-")+`","unit":"fy411600","roles":["`+role+`"],"password":"Shadow#2026x"}`))
+		if code := errorCode(res); res.StatusCode != 403 || code != "access.denied" {
+			t.Errorf("sys_admin creating a user with role %s: %d %s, want 403", role, res.StatusCode, code)
+		}
+	}
+	res := h.call("POST", "/api/v1/users", admin, "application/json", strings.NewReader(`{"username":"plain","unit":"fy411600","password":"Kaihu#2026x"}`))
+	var u struct {
+		Roles []string `json:"roles"`
+	}
+	json.NewDecoder(res.Body).Decode(&u)
+	res.Body.Close()
+	if res.StatusCode != 201 || len(u.Roles) != 0 {
+		t.Errorf("creating a plain account: %d %+v", res.StatusCode, u)
+	}
+}
+
+func TestSafeNextKeepsRedirectsHere(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, dbtest.SQLite(t))
+	h.addUser("zhang", "fy411600-zxj", directory.CourtOfficer)
+	for _, next := range []string{"//evil.example/", "/\t/evil.example", "/\\evil.example", "http://evil.example/", "/%0a/evil.example", "javascript:alert(1)", "/\n/evil.example"} {
+		b := h.browser()
+		b.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		form := url.Values{"username": {"zhang"}, "password": {testPassword}, "next": {next}}
+		req, _ := http.NewRequest("POST", h.srv.URL+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		res, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		loc := res.Header.Get("Location")
+		if u, err := url.Parse(loc); err != nil || u.Host != "" || strings.ContainsAny(loc, "\t\n\\") || strings.HasPrefix(loc, "//") {
+			t.Errorf("next=%q redirected to %q", next, loc)
+		}
+	}
+	// A safe path survives.
+	if got := func() string {
+		b := h.browser()
+		b.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		form := url.Values{"username": {"zhang"}, "password": {testPassword}, "next": {"/audit?user=a"}}
+		req, _ := http.NewRequest("POST", h.srv.URL+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		res, _ := b.c.Do(req)
+		res.Body.Close()
+		return res.Header.Get("Location")
+	}(); got != "/audit?user=a" {
+		t.Errorf("safe next became %q", got)
+	}
 }
