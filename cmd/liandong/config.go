@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"liandong/internal/db"
 	"liandong/internal/keyring"
@@ -18,6 +19,10 @@ type Config struct {
 	Addr    string
 	Side    string // court, police or all
 	KeyFile string // the node's key file; "" for the default place (openKeyring)
+	// SessionLifetime is the absolute lifetime of a login session.
+	SessionLifetime time.Duration
+	// SecureCookies marks cookies Secure behind a TLS-terminating proxy.
+	SecureCookies bool
 }
 
 // envOr returns the environment variable's value, or def when it is unset.
@@ -39,6 +44,12 @@ func serverFlags(fs *flag.FlagSet, c *Config, dbDefault string) {
 	fs.StringVar(&c.Addr, "addr", envOr("LIANDONG_ADDR", "127.0.0.1:8080"), "监听地址（环境变量 LIANDONG_ADDR）")
 	fs.StringVar(&c.Side, "side", envOr("LIANDONG_SIDE", "all"), "节点所属一方：court、police 或 all（环境变量 LIANDONG_SIDE）")
 	keyFlag(fs, &c.KeyFile)
+	lifetime, err := time.ParseDuration(envOr("LIANDONG_SESSION_LIFETIME", "12h"))
+	if err != nil {
+		lifetime = -1 // reported by validate
+	}
+	fs.DurationVar(&c.SessionLifetime, "session-lifetime", lifetime, "登录会话的最长有效期，如 8h、12h（环境变量 LIANDONG_SESSION_LIFETIME）；空闲 30 分钟另行失效")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", envOr("LIANDONG_SECURE_COOKIES", "") == "true", "在终止 TLS 的反向代理之后运行时，为会话 Cookie 加 Secure 标记（环境变量 LIANDONG_SECURE_COOKIES=true）")
 }
 
 func (c Config) validate() error {
@@ -49,6 +60,9 @@ func (c Config) validate() error {
 	}
 	if c.Addr == "" {
 		return fmt.Errorf("--addr 不能为空")
+	}
+	if c.SessionLifetime < 5*time.Minute || c.SessionLifetime > 7*24*time.Hour {
+		return fmt.Errorf("--session-lifetime 应在 5m 与 168h 之间（如 12h）")
 	}
 	return nil
 }

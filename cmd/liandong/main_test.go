@@ -89,7 +89,7 @@ func getHealth(t *testing.T, url string) map[string]any {
 func TestDemoStartsAndPrintsAccounts(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	url, out := startServer(t, Config{DB: dir, Addr: "127.0.0.1:0", Side: "all"}, loadDemo)
+	url, out := startServer(t, Config{DB: dir, Addr: "127.0.0.1:0", Side: "all", SessionLifetime: 12 * time.Hour}, loadDemo)
 	h := getHealth(t, url)
 	if h["engine"] != "sqlite" || h["status"] != "ok" {
 		t.Errorf("healthz %v", h)
@@ -147,7 +147,7 @@ func TestServeOnPostgres(t *testing.T) {
 	if err := os.WriteFile(keyFile, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	url, _ := startServer(t, Config{DB: dbtest.WithSearchPath(dsn, schema), Addr: "127.0.0.1:0", Side: "police", KeyFile: keyFile}, nil)
+	url, _ := startServer(t, Config{DB: dbtest.WithSearchPath(dsn, schema), Addr: "127.0.0.1:0", Side: "police", KeyFile: keyFile, SessionLifetime: 12 * time.Hour}, nil)
 	h := getHealth(t, url)
 	if h["engine"] != "postgres" || h["side"] != "police" {
 		t.Errorf("healthz %v", h)

@@ -152,7 +152,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	if err := documents.EnsureUnitKeys(ctx, nil); err != nil {
 		return fmt.Errorf("unit keys: %w", err)
 	}
-	acc := access.NewService(d, dir, auditLog, ring, access.Config{})
+	acc := access.NewService(d, dir, auditLog, ring, access.Config{SessionLifetime: cfg.SessionLifetime})
 	// The matter engine (S-LOC, S-ASSIST): its scheduler marks overdue
 	// matters and escalates; in --side all the loopback carries each side's
 	// events to the other, the same path the exchange between two nodes
@@ -173,7 +173,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	}
 	go purgeSessions(runCtx, acc, log)
 
-	srv, err := web.New(web.Config{Side: cfg.Side, Version: version}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: auditLog, Docs: documents}, log)
+	srv, err := web.New(web.Config{Side: cfg.Side, Version: version, SecureCookies: cfg.SecureCookies}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: auditLog, Docs: documents}, log)
 	if err != nil {
 		return err
 	}

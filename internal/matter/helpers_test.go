@@ -68,6 +68,10 @@ var people = []struct {
 	{"otherjudge", "fy411621-zxj", "court", []directory.Role{directory.CourtOfficer}},
 	{"othercop", "ga411621", "police", []directory.Role{directory.PoliceHandler}},
 	{"luyijudge", "fy411628-zxj", "court", []directory.Role{directory.CourtOfficer}},
+	// The police units the S-ASSIST kinds are addressed to.
+	{"jls", "ga411600-jls", "police", []directory.Role{directory.PoliceHandler}},
+	{"crj", "ga411600-crj", "police", []directory.Role{directory.PoliceHandler}},
+	{"zhzx", "ga411602-zhzx", "police", []directory.Role{directory.PoliceHandler}},
 }
 
 func newRing(t testing.TB) *keyring.Ring {
@@ -148,6 +152,102 @@ var payloads = map[string]string{
 	matter.ActionTakeOver:       `{"receiver":"张法官","place":"人民路派出所","received_at":"2025-03-03 12:00"}`,
 	matter.ActionHandOver:       `{"officer":"王警官","place":"人民路派出所","handed_at":"2025-03-03 12:05"}`,
 	matter.ActionCancel:         `{"reason":"被执行人已履行全部义务"}`,
+
+	// summons (拘传)
+	matter.ActionAssist:           `{"place":"川汇区七一路 18 号院","brought_at":"2025-03-03 10:00"}`,
+	matter.ActionStartQuestioning: `{"place":"执行局询问室"}`,
+	matter.ActionDeclareComplex:   `{"reason":"拒不申报财产，依法可能拘留"}`,
+	matter.ActionEndQuestioning:   `{"outcome":"released","note":"已申报财产"}`,
+	// detention (司法拘留)
+	matter.ActionDeliver:          `{"officers":"李法警、赵法警","delivered_at":"2025-03-03 14:00"}`,
+	matter.ActionRedeliver:        `{"officers":"李法警、赵法警","delivered_at":"2025-03-04 09:00","note":"经医院复查未怀孕"}`,
+	matter.ActionIntake:           `{"intake_at":"2025-03-03 15:00","facility":"周口市拘留所","intake_id":"JL2025-0012","term_days":15,"release_due":"2025-03-18"}`,
+	matter.ActionRefuseIntake:     `{"reason":"pregnant","detail":"经周口市中心医院检查已怀孕 12 周"}`,
+	matter.ActionNotifyFamily:     `{"notice_digest":"` + digestB + `","notified":"妻子 王某","notified_at":"2025-03-03 18:00","method":"电话并送达拘留通知书"}`,
+	matter.ActionEarlyRelease:     `{"decision_digest":"` + digestC + `","reason":"已履行全部义务"}`,
+	matter.ActionRelease:          `{"released_at":"2025-03-18 09:00","certificate_no":"JC2025-0012"}`,
+	matter.ActionReconsideration:  `{"applicant":"被拘留人 张某","served_on":"2025-03-03","applied_on":"2025-03-05"}`,
+	matter.ActionDecideReconsider: `{"outcome":"upheld","court":"河南省高级人民法院","decided_on":"2025-03-08"}`,
+	matter.ActionRaiseQuery:       `{"question":"被拘留人称已于 3 月 1 日履行完毕，是否错误拘留？"}`,
+	matter.ActionAnswerQuery:      `{"answer":"经核实未履行，继续执行拘留"}`,
+	// exitban (限制出境)
+	matter.ActionLodge:       `{"control_id":"BK4100-2025-0001","lodged_at":"2025-03-03 16:00"}`,
+	matter.ActionRenew:       `{"until":"2026-03-03"}`,
+	matter.ActionLift:        `{"decision_digest":"` + digestC + `","reason":"performed"}`,
+	matter.ActionConfirmLift: `{"lifted_at":"2025-03-04 10:00"}`,
+	// dispatch (出警)
+	matter.ActionAcknowledge: `{"note":"已接警"}`,
+	matter.ActionDispatch:    `{"units":"川汇分局人民路派出所","officers":"王警官等 4 人"}`,
+	matter.ActionArrive:      `{"note":"已到达现场"}`,
+	matter.ActionResolve:     `{"outcome":"现场已控制，将阻挠人员带回派出所调查","follow_up":"obstruction"}`,
+}
+
+// Test document digests (SM3 digests are 64 hex characters).
+var (
+	digestA = strings.Repeat("a1", 32)
+	digestB = strings.Repeat("b2", 32)
+	digestC = strings.Repeat("c3", 32)
+)
+
+// createPayloads are valid creation payloads of the S-ASSIST kinds.
+var createPayloads = map[string]string{
+	"summons":   `{"warrant_digest":"` + digestA + `","approved_by":"president","approved_at":"2025-03-02 17:00","reason":"经两次传票传唤无正当理由拒不到场"}`,
+	"detention": `{"decision_digest":"` + digestA + `","approved_by":"president","approved_at":"2025-03-03 12:00","term_days":15,"reason":"拒不报告财产"}`,
+	"exitban": `{"decision_digest":"` + digestA + `","person":{"name":"张某","id_number":"411602199001011232","role":"legal_representative"},` +
+		`"unit":"周口某某商贸有限公司","travel_documents":[{"kind":"passport","number":"E12345678"},{"kind":"hk_mo_pass","number":"C12345678"}]}`,
+	"dispatch": `{"address":"川汇区七一路 18 号院门口","lat":33.6257,"lng":114.6495,"situation":"被执行人亲属十余人围堵执行干警，抢夺执法记录仪","phone":"13803940000"}`,
+}
+
+// step is one act on the way to a state.
+type step struct{ who, action string }
+
+// assistPaths are the paths to each state of the S-ASSIST kinds, from a
+// matter the officer created addressed to ga411602 (so that the table
+// test's handler and polilead may act).
+var assistPaths = map[string]map[matter.State][]step{
+	"summons": {
+		matter.SummonsIssued:     nil,
+		matter.SummonsBrought:    {{"handler", matter.ActionAssist}},
+		matter.SummonsQuestioned: {{"handler", matter.ActionAssist}, {"officer", matter.ActionStartQuestioning}},
+		matter.SummonsEnded:      {{"handler", matter.ActionAssist}, {"officer", matter.ActionStartQuestioning}, {"officer", matter.ActionEndQuestioning}},
+		matter.SummonsWithdrawn:  {{"officer", matter.ActionCancel}},
+	},
+	"detention": {
+		matter.DetentionDecided:   nil,
+		matter.DetentionDelivered: {{"jingcha", matter.ActionDeliver}},
+		matter.DetentionRefused:   {{"jingcha", matter.ActionDeliver}, {"handler", matter.ActionRefuseIntake}},
+		matter.DetentionHeld:      {{"jingcha", matter.ActionDeliver}, {"handler", matter.ActionIntake}},
+		matter.DetentionReleasing: {{"jingcha", matter.ActionDeliver}, {"handler", matter.ActionIntake}, {"officer", matter.ActionEarlyRelease}},
+		matter.DetentionReleased:  {{"jingcha", matter.ActionDeliver}, {"handler", matter.ActionIntake}, {"handler", matter.ActionRelease}},
+		matter.DetentionClosed:    {{"officer", matter.ActionClose}},
+	},
+	"exitban": {
+		matter.ExitbanRequested: nil,
+		matter.ExitbanInForce:   {{"handler", matter.ActionLodge}},
+		matter.ExitbanLifting:   {{"handler", matter.ActionLodge}, {"officer", matter.ActionLift}},
+		matter.ExitbanLifted:    {{"handler", matter.ActionLodge}, {"officer", matter.ActionLift}, {"handler", matter.ActionConfirmLift}},
+	},
+	"dispatch": {
+		matter.DispatchRaised:       nil,
+		matter.DispatchAcknowledged: {{"handler", matter.ActionAcknowledge}},
+		matter.DispatchDispatched:   {{"handler", matter.ActionAcknowledge}, {"handler", matter.ActionDispatch}},
+		matter.DispatchOnScene:      {{"handler", matter.ActionAcknowledge}, {"handler", matter.ActionDispatch}, {"handler", matter.ActionArrive}},
+		matter.DispatchResolved: {{"handler", matter.ActionAcknowledge}, {"handler", matter.ActionDispatch}, {"handler", matter.ActionArrive},
+			{"handler", matter.ActionResolve}},
+		matter.DispatchCancelled: {{"officer", matter.ActionCancel}},
+	},
+}
+
+// createKind files a matter of kind from the officer to addressed with the
+// kind's valid creation payload.
+func (f *fixture) createKind(t testing.TB, kind, addressed string) matter.Matter {
+	t.Helper()
+	m, err := f.en.Create(context.Background(), f.pr("officer"), matter.NewMatter{Kind: kind, CaseNumber: caseNo,
+		AddressedUnit: addressed, Payload: json.RawMessage(createPayloads[kind]), Documents: []string{digestA}})
+	if err != nil {
+		t.Fatalf("create %s: %v", kind, err)
+	}
+	return m
 }
 
 func payload(action string) json.RawMessage { return json.RawMessage(payloads[action]) }
@@ -186,6 +286,17 @@ func (f *fixture) child(t testing.TB, parent int64) int64 {
 // inState returns a fresh matter of kind in state s.
 func (f *fixture) inState(t testing.TB, kind string, s matter.State) int64 {
 	t.Helper()
+	if paths, ok := assistPaths[kind]; ok {
+		path, ok := paths[s]
+		if !ok {
+			t.Fatalf("no path to %s/%s", kind, s)
+		}
+		m := f.createKind(t, kind, "ga411602")
+		for _, st := range path {
+			f.act(t, st.who, m.ID, st.action)
+		}
+		return m.ID
+	}
 	l := f.create(t)
 	switch kind + "/" + string(s) {
 	case "locate/requested":

@@ -359,4 +359,3 @@ func needDate(m map[string]json.RawMessage, name, label string) (time.Time, erro
 	}
 	return d, nil
 }
-

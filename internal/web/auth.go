@@ -56,7 +56,7 @@ func (s *Server) wrap(rt route) http.Handler {
 				r = r.WithContext(audit.WithActor(r.Context(), audit.Actor{Username: pr.Username, UnitCode: pr.UnitCode, Role: roleList(pr), Source: clientIP(r)}))
 			} else if rt.Action != Public {
 				if viaCookie {
-					clearSessionCookie(w, r)
+					s.clearSessionCookie(w, r)
 				}
 				s.unauthorized(w, r, err)
 				return
@@ -78,6 +78,7 @@ func (s *Server) wrap(rt route) http.Handler {
 			}
 		} else if isUnsafe(r.Method) && !rt.API && !sameOrigin(r) {
 			// Public forms (login, verify) come only from our own pages.
+			s.auditRefusal(r, "request.cross_origin", r.Method+" "+r.URL.Path, "origin="+r.Header.Get("Origin"))
 			s.writeError(w, r, apperr.New(apperr.Forbidden, "request.cross_origin", "请求来源不是本平台页面，已拒绝"))
 			return
 		}
@@ -103,6 +104,10 @@ func (s *Server) gate(r *http.Request, rt route, rq *request) error {
 			tok = r.PostFormValue("csrf")
 		}
 		if !pr.CheckCSRF(tok) {
+			e := s.entry(r, rq, "request.csrf", r.Method+" "+r.URL.Path, audit.Denied, "csrf token missing or wrong")
+			if _, err := s.audit.Record(r.Context(), e); err != nil {
+				s.log.Error("audit csrf refusal", "err", err)
+			}
 			return apperr.New(apperr.Forbidden, "request.csrf", "页面已过期或请求来源不明，请刷新页面后重试")
 		}
 	}
@@ -166,16 +171,20 @@ func sameOrigin(r *http.Request) bool {
 	return err == nil && u.Host == r.Host
 }
 
-func setSessionCookie(w http.ResponseWriter, r *http.Request, sess access.Session) {
+// secure says whether cookies get the Secure flag: always under TLS, and
+// behind a TLS-terminating proxy when the operator says so (--secure-cookies).
+func (s *Server) secure(r *http.Request) bool { return r.TLS != nil || s.cfg.SecureCookies }
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, sess access.Session) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode,
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode,
 	})
 }
 
-func clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
 }
 
 func roleList(pr access.Principal) string {

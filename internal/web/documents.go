@@ -1,13 +1,17 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
 	"liandong/internal/access"
 	"liandong/internal/apperr"
+	"liandong/internal/audit"
 	"liandong/internal/docs"
+	"liandong/internal/ident"
 )
 
 type blobJSON struct {
@@ -23,6 +27,13 @@ type blobJSON struct {
 // users for cases their unit handles.
 func (s *Server) apiDocumentUpload(w http.ResponseWriter, r *http.Request, rq *request) error {
 	caseNumber := strings.TrimSpace(r.FormValue("case_number"))
+	if caseNumber != "" {
+		cn, err := ident.ParseCaseNumber(caseNumber)
+		if err != nil {
+			return apperr.Invalidf("case_number", "doc.case_number", "案号有误：%s", identMessage(err))
+		}
+		caseNumber = cn.String()
+	}
 	if err := s.acc.Authorize(r.Context(), *rq.User, access.ActionDocUpload, access.Target{RequestingUnit: rq.User.UnitCode, AddressedUnit: rq.User.UnitCode, CaseNumber: caseNumber}); err != nil {
 		return err
 	}
@@ -33,6 +44,11 @@ func (s *Server) apiDocumentUpload(w http.ResponseWriter, r *http.Request, rq *r
 	defer f.Close()
 	b, err := s.docs.Put(r.Context(), f, fh.Filename)
 	if err != nil {
+		return err
+	}
+	e := s.entry(r, rq, "document.upload", "blob:"+b.Digest, audit.OK, fmt.Sprintf("type=%s size=%d", b.MIME, b.Size))
+	e.CaseNumber = caseNumber
+	if _, err := s.audit.Record(r.Context(), e); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, blobJSON{Digest: b.Digest, MediaType: b.MIME, Size: b.Size})
@@ -80,4 +96,13 @@ func (s *Server) apiDocumentIssue(w http.ResponseWriter, r *http.Request, rq *re
 	writeJSON(w, http.StatusCreated, documentJSON{Code: doc.Code, Digest: doc.Digest, Type: doc.Type, Title: doc.Title, CaseNumber: doc.CaseNumber,
 		Unit: doc.UnitCode, UnitName: doc.UnitName, Issuer: doc.Issuer, IssuedAt: doc.IssuedAt, VerifyURL: "/verify?code=" + doc.Code})
 	return nil
+}
+
+// identMessage is the Chinese reason of an ident error.
+func identMessage(err error) string {
+	var e *ident.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
 }

@@ -43,8 +43,11 @@ func statusOf(err error) int {
 	}
 	switch e.Kind {
 	case apperr.Invalid:
-		if e.Code == "request.too_large" {
+		switch e.Code {
+		case "request.too_large":
 			return http.StatusRequestEntityTooLarge
+		case "method_not_allowed":
+			return http.StatusMethodNotAllowed
 		}
 		return http.StatusBadRequest
 	case apperr.NotFound:

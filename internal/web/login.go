@@ -2,6 +2,8 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,6 +11,7 @@ import (
 
 	"liandong/internal/access"
 	"liandong/internal/apperr"
+	"liandong/internal/audit"
 )
 
 type loginData struct {
@@ -50,6 +53,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, rq *request) 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request, rq *request) error {
 	d := loginData{Username: strings.TrimSpace(r.PostFormValue("username")), Next: safeNext(r.PostFormValue("next"))}
 	if ok, wait := s.loginRate.allow(clientIP(r)); !ok {
+		s.auditRefusal(r, "session.login", "user:"+d.Username, "rate_limited")
 		e, _ := apperr.As(errRateLimited(wait))
 		d.Error = e
 		s.render(w, r, http.StatusTooManyRequests, "login.html", page{Title: "登录", Data: d})
@@ -69,7 +73,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request, rq *request
 		s.render(w, r, statusOf(err), "login.html", page{Title: "登录", Data: d})
 		return nil
 	}
-	setSessionCookie(w, r, sess)
+	s.setSessionCookie(w, r, sess)
 	next := d.Next
 	switch {
 	case sess.Principal.MustChangePassword:
@@ -85,7 +89,7 @@ func (s *Server) logoutSubmit(w http.ResponseWriter, r *http.Request, rq *reques
 	if err := s.acc.Logout(r.Context(), *rq.User); err != nil {
 		return err
 	}
-	clearSessionCookie(w, r)
+	s.clearSessionCookie(w, r)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
 }
@@ -126,18 +130,63 @@ func (s *Server) me(r *http.Request, pr access.Principal) meBody {
 	return m
 }
 
-// decodeJSON reads a JSON body into v with a clear error for bad input.
+// decodeJSON reads one JSON object into v, and says in Chinese what is
+// wrong with a bad body: syntax (with the byte offset), a field of the
+// wrong type, an unknown field, or trailing data.
 func decodeJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return apperr.Invalidf("", "request.json", "请求体不是有效的 JSON：%v", err)
+	err := dec.Decode(v)
+	var (
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+		mbe    *http.MaxBytesError
+	)
+	switch {
+	case err == nil:
+		if dec.More() {
+			return apperr.Invalidf("", "request.json", "请求体只能包含一个 JSON 对象")
+		}
+		return nil
+	case errors.As(err, &mbe):
+		return err
+	case errors.Is(err, io.EOF):
+		return apperr.Invalidf("", "request.json", "请求体为空，应为一个 JSON 对象")
+	case errors.As(err, &syntax):
+		return apperr.Invalidf("", "request.json", "请求体不是有效的 JSON：第 %d 字节附近有语法错误", syntax.Offset)
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return apperr.Invalidf("", "request.json", "请求体应为一个 JSON 对象")
+		}
+		return apperr.Invalidf(typ.Field, "request.json", "字段 %s 的类型不对：应为 %s", typ.Field, jsonTypeName(typ.Type.Kind().String()))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return apperr.Invalidf(f, "request.json", "不认识的字段 %s", f)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return apperr.Invalidf("", "request.json", "请求体不完整：JSON 在结束前中断")
 	}
-	return nil
+	return apperr.Invalidf("", "request.json", "请求体不是有效的 JSON")
+}
+
+func jsonTypeName(kind string) string {
+	switch kind {
+	case "string":
+		return "字符串"
+	case "bool":
+		return "true 或 false"
+	case "slice", "array":
+		return "数组"
+	case "struct", "map":
+		return "对象"
+	case "int", "int64", "int32", "float64", "uint", "uint64":
+		return "数字"
+	}
+	return kind
 }
 
 func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if ok, wait := s.loginRate.allow(clientIP(r)); !ok {
+		s.auditRefusal(r, "session.login", "", "rate_limited")
 		return errRateLimited(wait)
 	}
 	var b loginBody
@@ -148,7 +197,7 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return err
 	}
-	setSessionCookie(w, r, sess)
+	s.setSessionCookie(w, r, sess)
 	writeJSON(w, http.StatusCreated, sessionBody{Token: sess.Token, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt, User: s.me(r, sess.Principal)})
 	return nil
 }
@@ -157,7 +206,7 @@ func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request, rq *request) 
 	if err := s.acc.Logout(r.Context(), *rq.User); err != nil {
 		return err
 	}
-	clearSessionCookie(w, r)
+	s.clearSessionCookie(w, r)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -165,4 +214,14 @@ func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request, rq *request) 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, rq *request) error {
 	writeJSON(w, http.StatusOK, s.me(r, *rq.User))
 	return nil
+}
+
+// auditRefusal records a request refused before it reached the domain
+// (rate limit, CSRF, cross-origin): every attempt is audited (S-SEC-1).
+// A failure to write is logged; it must not turn a refusal into a 500.
+func (s *Server) auditRefusal(r *http.Request, action, object, reason string) {
+	e := audit.Entry{Source: clientIP(r), Action: action, Object: object, Outcome: audit.Denied, Detail: reason}
+	if _, err := s.audit.Record(r.Context(), e); err != nil {
+		s.log.Error("audit refusal", "id", RequestID(r.Context()), "err", err)
+	}
 }

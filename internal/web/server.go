@@ -11,9 +11,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"liandong/internal/access"
+	"liandong/internal/apperr"
 	"liandong/internal/audit"
 	"liandong/internal/db"
 	"liandong/internal/directory"
@@ -32,6 +34,9 @@ type Config struct {
 	Version   string
 	MaxBody   int64 // bytes; default 1 MiB
 	MaxUpload int64 // bytes for document uploads; default 20 MiB
+	// SecureCookies marks the session cookie Secure even on plain HTTP,
+	// for a deployment behind a proxy that terminates TLS.
+	SecureCookies bool
 }
 
 // Deps are the domain services the handlers call.
@@ -110,12 +115,18 @@ func parsePages() (map[string]*template.Template, error) {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFiles, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") { // no directory listings
+			s.notFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	}))
 	for _, rt := range s.routes {
 		mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
-	mux.HandleFunc("/", s.notFound)
-	return s.observe(s.recoverPanics(s.securityHeaders(s.limitBodies(mux))))
+	return s.observe(s.recoverPanics(s.securityHeaders(s.limitBodies(s.unmatched(mux)))))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -123,3 +134,35 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+// unmatched answers requests no route takes in our own format: 404 for an
+// unknown path, 405 with the Allow header for a known path and another
+// method (the mux works that out; we only change how it is said).
+func (s *Server) unmatched(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		probe := &headerProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		if probe.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			s.writeError(w, r, &apperr.Error{Kind: apperr.Invalid, Code: "method_not_allowed",
+				Message: "该地址不支持 " + r.Method + " 请求，可用：" + probe.header.Get("Allow")})
+			return
+		}
+		s.notFound(w, r)
+	})
+}
+
+// headerProbe records what the mux's fallback handler would answer.
+type headerProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *headerProbe) Header() http.Header         { return p.header }
+func (p *headerProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *headerProbe) WriteHeader(code int)        { p.status = code }

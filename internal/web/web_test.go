@@ -475,3 +475,44 @@ func TestSafeNextKeepsRedirectsHere(t *testing.T) {
 		t.Errorf("safe next became %q", got)
 	}
 }
+
+// Bad requests get our JSON error with a Chinese message and a code: wrong
+// method, bad JSON of every kind, directory listings.
+func TestBadRequestsAreAnsweredClearly(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, dbtest.SQLite(t))
+	res := h.call("PUT", "/api/v1/session", "", "", nil)
+	if code := errorCode(res); res.StatusCode != 405 || code != "method_not_allowed" || !strings.Contains(res.Header.Get("Allow"), "POST") {
+		t.Errorf("PUT /api/v1/session: %d %s Allow=%q", res.StatusCode, code, res.Header.Get("Allow"))
+	}
+	for body, want := range map[string]string{
+		``:                                       "请求体为空",
+		`{"username":`:                           "不完整",
+		`{"username": 12}`:                       "字段 username 的类型不对",
+		`{"user":"a"}`:                           "不认识的字段 user",
+		`{"username":"a","password":"b"} {}`:     "只能包含一个 JSON 对象",
+		`[1,2]`:                                  "应为一个 JSON 对象",
+		"{\"username\":\"\xff\",\"password\":1}": "类型不对",
+		`{"username":"a" "password":"b"}`:        "语法错误",
+	} {
+		res := h.call("POST", "/api/v1/session", "", "application/json", strings.NewReader(body))
+		var e struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		json.NewDecoder(res.Body).Decode(&e)
+		res.Body.Close()
+		if res.StatusCode != 400 || e.Error.Code != "request.json" || !strings.Contains(e.Error.Message, want) || strings.Contains(e.Error.Message, "Go") {
+			t.Errorf("body %q: %d %+v, want 400 request.json mentioning %q", body, res.StatusCode, e.Error, want)
+		}
+	}
+	res = h.call("GET", "/static/", "", "", nil)
+	res.Body.Close()
+	if res.StatusCode != 404 {
+		t.Errorf("static directory listing: %d", res.StatusCode)
+	}
+	res = h.call("GET", "/static/app.css", "", "", nil)
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Errorf("static file: %d", res.StatusCode)
+	}
+}
