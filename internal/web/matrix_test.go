@@ -93,6 +93,11 @@ func probes() []probe {
 			b, _ := json.Marshal(map[string]string{"sm3": strings.Repeat("0", 64), "type": "协助执行通知书", "case_number": probeCase, "unit": pr.UnitCode})
 			return "application/json", bytes.NewReader(b)
 		}, docTarget},
+		// The same route aimed at another unit's court: the unit dimension.
+		{"POST", "/api/v1/documents/issue", access.ActionDocIssue, jsonBody(map[string]string{"sm3": strings.Repeat("0", 64), "type": "协助执行通知书", "case_number": "（2024）豫1681执7号", "unit": "fy411681"}),
+			func(access.Principal) *access.Target {
+				return &access.Target{RequestingUnit: "fy411681", AddressedUnit: "fy411681", CaseNumber: "（2024）豫1681执7号"}
+			}},
 		// Logout last: it ends the actor's session.
 		{"POST", "/logout", access.ActionSelf, formBody(""), nil},
 		{"DELETE", "/api/v1/session", access.ActionSelf, nil, nil},
