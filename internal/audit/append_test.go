@@ -35,10 +35,10 @@ func TestRecordAndAppend(t *testing.T) {
 		}
 
 		// Append inside a business transaction: both commit.
-		f.exec(t, `CREATE TABLE matters (id BIGINT PRIMARY KEY, title TEXT NOT NULL)`)
+		f.exec(t, `CREATE TABLE probe_business (id BIGINT PRIMARY KEY, title TEXT NOT NULL)`)
 		var appended Entry
 		err = f.tx(t, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO matters (id, title) VALUES (1, '查人找车')`); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO probe_business (id, title) VALUES (1, '查人找车')`); err != nil {
 				return err
 			}
 			e := sample(2)
