@@ -21,7 +21,9 @@ import (
 	"liandong/internal/directory"
 	"liandong/internal/docs"
 	"liandong/internal/matter"
+	"liandong/internal/pii"
 	"liandong/internal/signer"
+	"liandong/internal/subject"
 	"liandong/internal/web"
 )
 
@@ -91,9 +93,14 @@ func cmdDemo(args []string, stdout, stderr io.Writer) int {
 
 // seedEnv is what demo data is loaded with.
 type seedEnv struct {
-	DB   *db.DB
-	Dir  *directory.Store
-	Docs *docs.Store
+	DB       *db.DB
+	Dir      *directory.Store
+	Docs     *docs.Store
+	Access   *access.Service
+	Audit    *audit.Log
+	Keys     *signer.Store
+	Matters  *matter.Engine
+	Subjects *subject.Store
 }
 
 // seedFunc loads data after the services are up and returns lines for the
@@ -109,7 +116,20 @@ func loadDemo(ctx context.Context, env seedEnv) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []string{fmt.Sprintf("示例电子文书验证码: %s（在 /verify 页面输入，无需登录）", code)}, nil
+	notes := []string{fmt.Sprintf("示例电子文书验证码: %s（在 /verify 页面输入，无需登录）", code)}
+	n, err := demo.LoadMatters(ctx, demo.MatterEnv{DB: env.DB, Dir: env.Dir, Docs: env.Docs, Access: env.Access,
+		Audit: env.Audit, Keys: env.Keys, Matters: env.Matters, Subjects: env.Subjects})
+	switch {
+	case errors.Is(err, demo.ErrNotAllSide):
+		notes = append(notes, "演示协作事项：仅在 --side all 下载入（本节点只办理一方，另一方的操作无法在此完成）")
+	case err != nil:
+		return nil, err
+	case n == 0:
+		notes = append(notes, "演示协作事项：本数据库中已载入，未重复创建")
+	default:
+		notes = append(notes, fmt.Sprintf("演示协作事项：%d 件，覆盖 6 类事项的全部状态（含一件已超期并督办的查找）", n))
+	}
+	return notes, nil
 }
 
 // serve opens and migrates the database, loads the keys, runs seed (the
@@ -162,18 +182,20 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 		return fmt.Errorf("matter engine: %w", err)
 	}
 	go func() { _ = engine.Run(runCtx, time.Minute) }()
+	subjects := subject.NewStore(d, pii.New(ring), acc.Policy(), auditLog, subject.Options{})
 	if cfg.Side == "all" {
 		go func() { _ = matter.NewLoopback(engine).Run(runCtx, 2*time.Second) }()
 	}
 	var notes []string
 	if seed != nil {
-		if notes, err = seed(ctx, seedEnv{DB: d, Dir: dir, Docs: documents}); err != nil {
+		if notes, err = seed(ctx, seedEnv{DB: d, Dir: dir, Docs: documents, Access: acc, Audit: auditLog, Keys: keys,
+			Matters: engine, Subjects: subjects}); err != nil {
 			return err
 		}
 	}
 	go purgeSessions(runCtx, acc, log)
 
-	srv, err := web.New(web.Config{Side: cfg.Side, Version: version, SecureCookies: cfg.SecureCookies}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: auditLog, Docs: documents}, log)
+	srv, err := web.New(web.Config{Side: cfg.Side, Version: version, SecureCookies: cfg.SecureCookies}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: auditLog, Docs: documents, Matters: engine, Subjects: subjects}, log)
 	if err != nil {
 		return err
 	}

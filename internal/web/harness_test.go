@@ -26,7 +26,10 @@ import (
 	"liandong/internal/directory"
 	"liandong/internal/docs"
 	"liandong/internal/keyring"
+	"liandong/internal/matter"
+	"liandong/internal/pii"
 	"liandong/internal/signer"
+	"liandong/internal/subject"
 	"liandong/internal/web"
 )
 
@@ -48,6 +51,7 @@ func cheapHash(password string) (string, error) {
 type harness struct {
 	t        *testing.T
 	recovery map[string][]string // unused recovery codes of enrolled administrators
+	matters  *matter.Engine
 	server   *web.Server
 	d        *db.DB
 	srv      *httptest.Server
@@ -79,14 +83,19 @@ func newHarness(t *testing.T, d *db.DB) *harness {
 	log := audit.New(d, keys, audit.Options{})
 	documents := docs.NewStore(d, keys, dir, log, docs.Options{})
 	acc := access.NewService(d, dir, log, ring, access.Config{HashPassword: cheapHash})
-	s, err := web.New(web.Config{Side: "all", Version: "test"}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: log, Docs: documents},
+	engine, err := matter.New(ctx, d, dir, acc.Policy(), log, keys, matter.Config{Side: "all"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subjects := subject.NewStore(d, pii.New(ring), acc.Policy(), log, subject.Options{})
+	s, err := web.New(web.Config{Side: "all", Version: "test"}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: log, Docs: documents, Matters: engine, Subjects: subjects},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &harness{t: t, recovery: map[string][]string{}, server: s, d: d, srv: srv, dir: dir, acc: acc, audit: log, docs: documents}
+	return &harness{t: t, recovery: map[string][]string{}, matters: engine, server: s, d: d, srv: srv, dir: dir, acc: acc, audit: log, docs: documents}
 }
 
 type routeRow struct {

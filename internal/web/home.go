@@ -22,6 +22,8 @@ func navFor(pr *access.Principal, current string) []navItem {
 			items = append(items, navItem{Href: href, Label: label})
 		}
 	}
+	add(access.ActionMatterRead, "/matters", "协作事项")
+	add(access.ActionMatterCreate, "/matters/new", "发起协作事项")
 	add(access.ActionAuditRead, "/audit", "审计日志")
 	add(access.ActionUserRead, "/admin/users", "用户管理")
 	add(access.ActionUnitRead, "/admin/units", "单位目录")
@@ -44,6 +46,11 @@ func (s *Server) pageFor(r *http.Request, rq *request, title string, data any) p
 		p.UnitName = rq.User.UnitCode
 		if u, err := s.dir.Unit(r.Context(), rq.User.UnitCode); err == nil {
 			p.UnitName = u.Label()
+		}
+		if s.matters != nil && !rq.User.Restricted() {
+			if ns, err := s.matters.Notifications(r.Context(), rq.User.Username, true); err == nil {
+				p.Unread = len(ns)
+			}
 		}
 	}
 	p.Flash = flashes[r.URL.Query().Get("done")]

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"liandong/internal/db"
 	"liandong/internal/db/dbtest"
 	"liandong/internal/directory"
+	"liandong/internal/matter"
 )
 
 // probe is one request to one route, with the object it acts on: the
@@ -27,6 +29,11 @@ type probe struct {
 }
 
 const victim = "victim"
+
+// probeMatter is the id of a locate filed by fy411600 to ga411602, made
+// before the walk; matterTarget is what the policy decides it by.
+var matterTarget = access.Target{RequestingUnit: "fy411600-zxj", AddressedUnit: "ga411602", CaseNumber: "（2024）豫16执100号"}
+
 const probeCase = "（2024）豫16执100号"
 
 func jsonBody(v any) func(access.Principal) (string, io.Reader) {
@@ -93,6 +100,25 @@ func probes() []probe {
 			b, _ := json.Marshal(map[string]string{"sm3": strings.Repeat("0", 64), "type": "协助执行通知书", "case_number": probeCase, "unit": pr.UnitCode})
 			return "application/json", bytes.NewReader(b)
 		}, docTarget},
+		{"GET", "/matters", access.ActionMatterRead, nil, nil},
+		{"GET", "/matters/new", access.ActionMatterCreate, nil, nil},
+		{"POST", "/matters", access.ActionMatterCreate, formBody("kind=locate&case_number=%EF%BC%882024%EF%BC%89%E8%B1%AB16%E6%89%A7100%E5%8F%B7&addressed_unit=ga411602"),
+			func(pr access.Principal) *access.Target {
+				return &access.Target{RequestingUnit: pr.UnitCode, AddressedUnit: "ga411602", CaseNumber: probeCase}
+			}},
+		{"GET", "/matters/{matter}", access.ActionMatterRead, nil, func(access.Principal) *access.Target { t := matterTarget; return &t }},
+		{"POST", "/matters/{matter}/act/suggest_review", access.ActionMatterAct, formBody(""), func(access.Principal) *access.Target { t := matterTarget; return &t }},
+		{"GET", "/notifications", access.ActionSelf, nil, nil},
+		{"POST", "/notifications/1/read", access.ActionSelf, formBody(""), nil},
+		{"GET", "/api/v1/matters", access.ActionMatterRead, nil, nil},
+		{"POST", "/api/v1/matters", access.ActionMatterCreate, jsonBody(map[string]any{"kind": "locate", "case_number": probeCase, "addressed_unit": "ga411602"}),
+			func(pr access.Principal) *access.Target {
+				return &access.Target{RequestingUnit: pr.UnitCode, AddressedUnit: "ga411602", CaseNumber: probeCase}
+			}},
+		{"GET", "/api/v1/matters/{matter}", access.ActionMatterRead, nil, func(access.Principal) *access.Target { t := matterTarget; return &t }},
+		{"POST", "/api/v1/matters/{matter}/actions/suggest_review", access.ActionMatterAct, jsonBody(map[string]any{"payload": map[string]any{}}), func(access.Principal) *access.Target { t := matterTarget; return &t }},
+		{"GET", "/api/v1/notifications", access.ActionSelf, nil, nil},
+		{"POST", "/api/v1/notifications/1/read", access.ActionSelf, jsonBody(map[string]any{}), nil},
 		// The same route aimed at another unit's court: the unit dimension.
 		{"POST", "/api/v1/documents/issue", access.ActionDocIssue, jsonBody(map[string]string{"sm3": strings.Repeat("0", 64), "type": "协助执行通知书", "case_number": "（2024）豫1681执7号", "unit": "fy411681"}),
 			func(access.Principal) *access.Target {
@@ -129,10 +155,19 @@ func TestRouteRoleUnitMatrix(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		h := newHarness(t, d)
 		ctx := context.Background()
+		ps := probes()
 		h.addUser(victim, "fy411681-zxj", directory.CourtOfficer)
+		h.addUser("filer", "fy411600-zxj", directory.CourtOfficer)
+		m, err := h.matters.Create(ctx, h.session("filer").Principal, matter.NewMatter{Kind: "locate", CaseNumber: matterTarget.CaseNumber, AddressedUnit: "ga411602", Payload: []byte(`{}`)})
+		if err != nil {
+			t.Fatalf("probe matter: %v", err)
+		}
+		matterPath := strconv.FormatInt(m.ID, 10)
+		for i := range ps {
+			ps[i].path = strings.ReplaceAll(ps[i].path, "{matter}", matterPath)
+		}
 
 		// Every route has a probe, and every probe names the route's action.
-		ps := probes()
 		byKey := map[string]probe{}
 		for _, p := range ps {
 			byKey[p.method+" "+p.path] = p
@@ -142,7 +177,7 @@ func TestRouteRoleUnitMatrix(t *testing.T) {
 				continue
 			}
 			key := rt.method + " " + rt.path
-			key = strings.NewReplacer("{username}", victim, "{$}", "", "{id}", "999999").Replace(key)
+			key = strings.NewReplacer("{username}", victim, "{$}", "", "{id}/revoke", "999999/revoke", "{id}/read", "1/read", "{id}/actions/{action}", matterPath+"/actions/suggest_review", "{id}/act/{action}", matterPath+"/act/suggest_review", "{id}", matterPath).Replace(key)
 			p, ok := byKey[key]
 			if !ok {
 				t.Errorf("route %s has no probe in the permission matrix", key)
@@ -180,7 +215,10 @@ func TestRouteRoleUnitMatrix(t *testing.T) {
 					res := h.call(p.method, p.path, sess.Token, ct, body)
 					code := errorCode(res)
 					res.Body.Close()
-					denied := res.StatusCode == http.StatusForbidden && (code == access.CodeDenied || code == access.CodePurposeRequired)
+					// Out-of-scope matters answer 404 so that their existence
+					// does not leak: that is a denial too.
+					denied := res.StatusCode == http.StatusForbidden && (code == access.CodeDenied || code == access.CodePurposeRequired) ||
+						res.StatusCode == http.StatusNotFound && code == matter.CodeNotFound
 					if res.StatusCode == http.StatusUnauthorized {
 						t.Errorf("%s (%s) %s %s: 401, the session should be valid", username, unit, p.method, p.path)
 					}

@@ -41,6 +41,7 @@ type page struct {
 	CSRF     string
 	Nav      []navItem
 	Flash    string
+	Unread   int // unread notifications, shown in the top bar
 	Data     any
 }
 

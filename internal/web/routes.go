@@ -79,6 +79,23 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/users", access.ActionUserRead, true, "用户列表", s.apiUsers},
 		{"POST", "/api/v1/users", access.ActionUserManage, true, "新增用户", s.apiUserCreate},
 
+		// Cooperation matters (S-LOC, S-ASSIST, S-DOC-2): scope per matter is
+		// the engine's (access.Policy.MatterScope); the route only needs
+		// the role to hold the action at all.
+		{"GET", "/matters", access.ActionMatterRead, false, "协作事项列表", s.mattersPage},
+		{"GET", "/matters/new", access.ActionMatterCreate, false, "发起协作事项页", s.newMatterPage},
+		{"POST", "/matters", access.ActionMatterCreate, false, "发起协作事项", s.newMatterSubmit},
+		{"GET", "/matters/{id}", access.ActionMatterRead, false, "协作事项页", s.matterPage},
+		{"POST", "/matters/{id}/act/{action}", access.ActionMatterAct, false, "办理协作事项", s.matterActSubmit},
+		{"GET", "/notifications", access.ActionSelf, false, "通知", s.notificationsPage},
+		{"POST", "/notifications/{id}/read", access.ActionSelf, false, "标记通知已读", s.notificationRead},
+		{"GET", "/api/v1/matters", access.ActionMatterRead, true, "我的协作事项（按剩余时间排序）", s.apiMatters},
+		{"POST", "/api/v1/matters", access.ActionMatterCreate, true, "发起协作事项", s.apiMatterCreate},
+		{"GET", "/api/v1/matters/{id}", access.ActionMatterRead, true, "协作事项详情、可办理的操作与时间线", s.apiMatter},
+		{"POST", "/api/v1/matters/{id}/actions/{action}", access.ActionMatterAct, true, "办理协作事项（按事项类型的流转表）", s.apiMatterAct},
+		{"GET", "/api/v1/notifications", access.ActionSelf, true, "我的通知", s.apiNotifications},
+		{"POST", "/api/v1/notifications/{id}/read", access.ActionSelf, true, "标记通知已读", s.apiNotificationRead},
+
 		// Documents (S-DOC-1).
 		{"POST", "/api/v1/documents", access.ActionDocUpload, true, "上传文书文件", s.apiDocumentUpload},
 		{"POST", "/api/v1/documents/issue", access.ActionDocIssue, true, "签发电子文书", s.apiDocumentIssue},

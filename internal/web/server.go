@@ -20,6 +20,8 @@ import (
 	"liandong/internal/db"
 	"liandong/internal/directory"
 	"liandong/internal/docs"
+	"liandong/internal/matter"
+	"liandong/internal/subject"
 )
 
 //go:embed templates/*.html
@@ -46,6 +48,9 @@ type Deps struct {
 	Access *access.Service
 	Audit  *audit.Log
 	Docs   *docs.Store
+	// Matters and Subjects serve the cooperation matters (S-LOC, S-ASSIST).
+	Matters  *matter.Engine
+	Subjects *subject.Store
 }
 
 // Server holds the dependencies of every handler.
@@ -56,6 +61,8 @@ type Server struct {
 	acc        *access.Service
 	audit      *audit.Log
 	docs       *docs.Store
+	matters    *matter.Engine
+	subjects   *subject.Store
 	log        *slog.Logger
 	pages      map[string]*template.Template
 	metrics    *metrics
@@ -81,7 +88,7 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 	if d.Read() != d.Write() {
 		dbs["read"] = d.Read()
 	}
-	s := &Server{cfg: cfg, db: d, dir: deps.Dir, acc: deps.Access, audit: deps.Audit, docs: deps.Docs, log: log,
+	s := &Server{cfg: cfg, db: d, dir: deps.Dir, acc: deps.Access, audit: deps.Audit, docs: deps.Docs, matters: deps.Matters, subjects: deps.Subjects, log: log,
 		pages: pages, metrics: newMetrics(dbs),
 		loginRate:  newRateLimiter(10, 10, time.Now),
 		publicRate: newRateLimiter(120, 60, time.Now)}
@@ -99,10 +106,10 @@ func parsePages() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
 	for _, n := range names {
 		base := n[len("templates/"):]
-		if base == "layout.html" {
-			continue
+		if base == "layout.html" || strings.HasPrefix(base, "_") {
+			continue // the layout and partials (_*.html) go with every page
 		}
-		t, err := template.New(base).Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", n)
+		t, err := template.New(base).Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", base, err)
 		}

@@ -1,0 +1,194 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"liandong/internal/db"
+	"liandong/internal/db/dbtest"
+	"liandong/internal/directory"
+)
+
+func decodeInto(t *testing.T, res *http.Response, v any) {
+	t.Helper()
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("decode %s: %v (%s)", res.Request.URL.Path, err, b)
+	}
+}
+
+// A locate through the API (S-LOC-2, S-LOC-3): a court officer files it
+// with the debtor's ID, the police handler of the addressed bureau adds a
+// clue and marks the debtor controlled, a handover opens, the court takes
+// over. Another bureau's handler sees none of it.
+func TestLocateAndHandoverThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		h.addUser("zhang", "fy411600-zxj", directory.CourtOfficer)
+		h.addUser("wu", "ga411602", directory.PoliceHandler)
+		h.addUser("zheng", "ga411681", directory.PoliceHandler)
+		court, police, other := h.session("zhang").Token, h.session("wu").Token, h.session("zheng").Token
+
+		type mj struct {
+			ID         int64  `json:"id"`
+			State      string `json:"state"`
+			StateLabel string `json:"state_label"`
+			Seq        int64  `json:"seq"`
+			SubjectID  int64  `json:"subject_id"`
+			TimeLeft   string `json:"time_left"`
+		}
+		body := `{"kind":"locate","case_number":"(2024)豫16执100号","addressed_unit":"ga411602",
+			"debtor":{"name":"王建设","id_number":"411626198001010011"},"payload":{"note":"请协助查找被执行人下落"}}`
+		// A valid ID number for the debtor: compute its check digit.
+		body = strings.Replace(body, "411626198001010011", validID("41162619800101001"), 1)
+		res := h.call("POST", "/api/v1/matters", court, "application/json", strings.NewReader(body))
+		var m mj
+		if res.StatusCode != 201 {
+			b, _ := io.ReadAll(res.Body)
+			t.Fatalf("create: %d %s", res.StatusCode, b)
+		}
+		decodeInto(t, res, &m)
+		if m.SubjectID == 0 || m.TimeLeft == "" {
+			t.Errorf("created matter %+v: no debtor linked or no time left", m)
+		}
+		path := fmt.Sprintf("/api/v1/matters/%d", m.ID)
+
+		// Another bureau neither sees nor acts.
+		res = h.call("GET", path, other, "", nil)
+		if res.StatusCode != 404 {
+			t.Errorf("other bureau GET: %d, want 404", res.StatusCode)
+		}
+		res.Body.Close()
+		res = h.call("POST", path+"/actions/add_clue", other, "application/json", strings.NewReader(`{"payload":{}}`))
+		if res.StatusCode != 404 {
+			t.Errorf("other bureau act: %d, want 404", res.StatusCode)
+		}
+		res.Body.Close()
+
+		// The addressed bureau sees it, with its allowed actions, and acts.
+		var detail struct {
+			Matter  mj `json:"matter"`
+			Actions []struct {
+				Action string `json:"action"`
+			} `json:"actions"`
+			Timeline []struct {
+				Action string `json:"action"`
+			} `json:"timeline"`
+		}
+		decodeInto(t, h.call("GET", path, police, "", nil), &detail)
+		var acts []string
+		for _, a := range detail.Actions {
+			acts = append(acts, a.Action)
+		}
+		if !strings.Contains(strings.Join(acts, ","), "add_clue") || strings.Contains(strings.Join(acts, ","), "refuse") {
+			t.Errorf("police actions %v", acts)
+		}
+		act := func(token, action, payload string) mj {
+			t.Helper()
+			res := h.call("POST", path+"/actions/"+action, token, "application/json", strings.NewReader(`{"payload":`+payload+`}`))
+			var out struct {
+				Matter mj `json:"matter"`
+			}
+			if res.StatusCode != 200 {
+				b, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				t.Fatalf("%s: %d %s", action, res.StatusCode, b)
+			}
+			decodeInto(t, res, &out)
+			return out.Matter
+		}
+		act(police, "add_clue", `{"type":"residence","content":"实际居住于川汇区七一路 18 号院","source":"人口信息系统","observed_at":"2025-03-03 10:00"}`)
+		// The court may not add police clues.
+		res = h.call("POST", path+"/actions/add_clue", court, "application/json", strings.NewReader(`{"payload":{"type":"residence","content":"x","source":"y","observed_at":"2025-03-03 10:00"}}`))
+		if res.StatusCode < 400 {
+			t.Errorf("court adding a police clue: %d", res.StatusCode)
+		}
+		res.Body.Close()
+		after := act(police, "mark_controlled", `{"place":"川汇分局人民路派出所","controlled_at":"2025-03-03 11:00","unit":"川汇分局"}`)
+
+		// The handover opened; the court finds it in its list and takes over.
+		var list struct {
+			Matters []struct {
+				ID   int64  `json:"id"`
+				Kind string `json:"kind"`
+			} `json:"matters"`
+		}
+		decodeInto(t, h.call("GET", "/api/v1/matters?kind=handover", court, "", nil), &list)
+		if len(list.Matters) != 1 {
+			t.Fatalf("court sees %d handovers, want 1 (locate now %s)", len(list.Matters), after.State)
+		}
+		path = fmt.Sprintf("/api/v1/matters/%d", list.Matters[0].ID)
+		taken := act(court, "take_over", `{"receiver":"张法官","place":"人民路派出所","received_at":"2025-03-03 12:00"}`)
+		if taken.State == "" {
+			t.Errorf("take_over: %+v", taken)
+		}
+		// A stale expect_seq is refused.
+		res = h.call("POST", path+"/actions/hand_over", police, "application/json", strings.NewReader(`{"expect_seq":1,"payload":{"officer":"王警官","place":"人民路派出所","handed_at":"2025-03-03 12:05"}}`))
+		if res.StatusCode != 409 {
+			t.Errorf("stale expect_seq: %d, want 409", res.StatusCode)
+		}
+		res.Body.Close()
+	})
+}
+
+// validID completes 17 digits with the GB 11643 check digit.
+func validID(first17 string) string {
+	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i, c := range first17 {
+		sum += int(c-'0') * weights[i]
+	}
+	return first17 + string("10X98765432"[sum%11])
+}
+
+// The same work on the pages: a court officer files a locate with the
+// form, the police handler answers it from the inbox.
+func TestMatterPages(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, dbtest.SQLite(t))
+	h.addUser("zhang", "fy411600-zxj", directory.CourtOfficer)
+	h.addUser("wu", "ga411602", directory.PoliceHandler)
+	court := h.browser()
+	court.post("/login", url.Values{"username": {"zhang"}, "password": {testPassword}})
+	status, body := court.get("/matters/new?kind=locate")
+	if status != 200 || !strings.Contains(body, "执行案号") || !strings.Contains(body, "周口市公安局川汇分局") {
+		t.Fatalf("new locate form: %d", status)
+	}
+	// A bad case number keeps the values and says what is wrong.
+	_, body, _ = court.post("/matters", url.Values{"kind": {"locate"}, "case_number": {"豫16执100号"}, "addressed_unit": {"ga411602"}, "note": {"请协助"}})
+	if !strings.Contains(body, "error-box") || !strings.Contains(body, `value="豫16执100号"`) {
+		t.Errorf("bad case number: no message or the value was lost")
+	}
+	form := url.Values{"kind": {"locate"}, "case_number": {"（2024）豫16执100号"}, "addressed_unit": {"ga411602"},
+		"debtor_name": {"王建设"}, "debtor_id": {validID("41162619800101001")}}
+	for _, f := range []string{"note"} {
+		form.Set(f, "请协助查找被执行人下落")
+	}
+	status, body, where := court.post("/matters", form)
+	if status != 200 || !strings.HasPrefix(where.Path, "/matters/") || !strings.Contains(body, "时间线") {
+		t.Fatalf("create through the page: %d at %s", status, where)
+	}
+	if !strings.Contains(body, "411626********") {
+		t.Error("the debtor's ID is not shown masked")
+	}
+	if strings.Contains(body, validID("41162619800101001")) {
+		t.Error("the debtor's full ID number is on the page")
+	}
+	police := h.browser()
+	police.post("/login", url.Values{"username": {"wu"}, "password": {testPassword}})
+	_, body = police.get("/matters")
+	if !strings.Contains(body, "（2024）豫16执100号") || !strings.Contains(body, "按期") {
+		t.Errorf("police inbox lacks the matter or its time state")
+	}
+	_, body = police.get(where.Path)
+	if !strings.Contains(body, "补充线索") && !strings.Contains(body, "反馈线索") && !strings.Contains(body, "add_clue") {
+		t.Errorf("police page offers no clue action")
+	}
+}
