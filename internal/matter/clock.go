@@ -69,7 +69,9 @@ var clockTable = []ClockRule{
 	// Counted in hours from the intake instant, not in days under 民诉法
 	// art. 85: a detention ends on D+15 (拘留所条例 art. 32) even when that
 	// day is a holiday; art. 85's extension would keep a person longer.
-	{ClockDetentionTerm, "司法拘留期限（15 日）", 15 * 24, workday.Hours, Court,
+	// The row is the 15-day cap; intake's DueFor (detentionTermDue) puts
+	// the due time at the end of day D+term for the decision's own term.
+	{ClockDetentionTerm, "司法拘留期限", 15 * 24, workday.Hours, Court,
 		"民诉法 (2023) art. 118 (at most 15 days); 拘留所条例 art. 32 (intake day D ends on D+15)", "S-ASSIST-2", false},
 	{ClockFamilyNotice, "通知被拘留人家属", 24, workday.Hours, Court,
 		"民诉法解释 arts. 178–186 (family told within 24 hours)", "S-ASSIST-2", false},

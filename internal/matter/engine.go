@@ -299,6 +299,7 @@ func (en *Engine) Create(ctx context.Context, pr access.Principal, nm NewMatter)
 		if e.Clocks, err = en.cfg.start(t.Starts, now); err != nil {
 			return err
 		}
+		dueFor(t, m, payload, e.Clocks, now)
 		res, err := en.commit(ctx, tx, k, nil, e, pr.Source, false)
 		out = res.matter
 		return err
@@ -418,6 +419,13 @@ func (en *Engine) Act(ctx context.Context, pr access.Principal, id int64, action
 		if e.Clocks, err = en.cfg.start(t.Starts, now); err != nil {
 			return err
 		}
+		if t.DueFor != nil && len(e.Clocks) > 0 {
+			var create string
+			if err := tx.QueryRowContext(ctx, `SELECT payload FROM matter_events WHERE matter_id = $1 AND seq = 1`, cur.ID).Scan(&create); err != nil {
+				return fmt.Errorf("matter %d: creation payload: %w", cur.ID, err)
+			}
+			dueFor(t, cur, json.RawMessage(create), e.Clocks, now)
+		}
 		res, err := en.commit(ctx, tx, k, &c, e, pr.Source, false)
 		if err != nil {
 			return err
@@ -481,8 +489,26 @@ func (en *Engine) open(ctx context.Context, tx *sql.Tx, pr access.Principal, rol
 	if e.Clocks, err = en.cfg.start(t.Starts, e.At); err != nil {
 		return Matter{}, err
 	}
+	dueFor(t, Matter{UID: e.MatterUID, Kind: k.Name, CaseNumber: p.CaseNumber, CourtUnit: p.CourtUnit, Officer: p.Officer,
+		RequestingUnit: p.RequestingUnit, RequestingSide: p.RequestingSide, AddressedUnit: p.AddressedUnit,
+		AddressedSide: p.AddressedSide, SubjectID: p.SubjectID, ParentID: p.ID}, e.Payload, e.Clocks, e.At)
 	res, err := en.commit(ctx, tx, k, nil, e, pr.Source, false)
 	return res.matter, err
+}
+
+// dueFor replaces the rule's due times of clocks by the transition's own
+// (Transition.DueFor) where it gives one. The period recorded stays the
+// rule's: for the detention term it is the 15-day cap, the due time the
+// matter's own term.
+func dueFor(t Transition, m Matter, createPayload json.RawMessage, clocks []ClockStart, at time.Time) {
+	if t.DueFor == nil {
+		return
+	}
+	for i, c := range clocks {
+		if due, ok := t.DueFor(c.ID, m, createPayload, at); ok {
+			clocks[i].Due = db.Time(due)
+		}
+	}
 }
 
 // denied records a refused act in the audit log (S-SEC-1), outside the

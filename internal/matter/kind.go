@@ -3,7 +3,9 @@ package matter
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
+	"time"
 
 	"liandong/internal/directory"
 )
@@ -21,6 +23,17 @@ type Kind struct {
 	// Transitions include exactly one creation transition (From {NoState},
 	// Action ActionCreate).
 	Transitions []Transition
+	// AddressedTypes are the directory unit types (directory.UnitType) a
+	// matter of this kind may be addressed to; nil when the kind is never
+	// created directly (handover: opened by a locate's control).
+	AddressedTypes []string
+	// CreateFields describe the kind-specific creation payload as form
+	// fields (field.go); the common part — case number, addressed unit,
+	// debtor — is the web layer's.
+	CreateFields []Field
+	// CreateFromForm builds the creation payload from a form; nil means
+	// the default flat mapping (PayloadFromForm).
+	CreateFromForm func(values url.Values) (json.RawMessage, error)
 }
 
 // StateInfo names a state.
@@ -56,6 +69,18 @@ type Transition struct {
 	// Delegates: the payload's "court" names a court that becomes a party
 	// and may act for the requesting court (代为接收, S-LOC-3, S-VEH-5).
 	Delegates bool
+	// Fields describe the payload as form fields (field.go). The creation
+	// transition's are Kind.CreateFields.
+	Fields []Field
+	// FromForm builds the payload from a form; nil means the default flat
+	// mapping (PayloadFromForm).
+	FromForm func(values url.Values) (json.RawMessage, error)
+	// DueFor, when set, gives the due time of a clock this transition
+	// starts from the matter's creation payload and the act's time (a
+	// detention term of the decision's days, 拘留所条例 art. 32); ok false
+	// keeps the rule's. The due time is stored in the event, so replay and
+	// the other node need no hook.
+	DueFor func(clock ClockID, m Matter, createPayload json.RawMessage, at time.Time) (due time.Time, ok bool)
 }
 
 // ActionCreate is the action of every kind's creation transition.
@@ -76,10 +101,13 @@ func reviewTransitions(open, all []State) []Transition {
 	return []Transition{
 		{From: open, Action: ActionSuggestReview, Label: "提出审查建议", Side: Police,
 			Roles: []directory.Role{directory.PoliceHandler, directory.PoliceLeader}, Clause: "S-DOC-2",
-			Validate: requireText("suggestion", "审查建议内容", 2000)},
+			Validate: requireText("suggestion", "审查建议内容", 2000),
+			Fields: []Field{{Name: "suggestion", Label: "审查建议内容", Type: FieldTextarea, Required: true,
+				Hint: "公安机关不审查法律文书的实体内容，不得拒绝协助；对文书形式或内容有疑问的，可在此提出建议"}}},
 		{From: all, Action: ActionAnswerReview, Label: "答复审查建议", Side: Court,
 			Roles: []directory.Role{directory.CourtOfficer, directory.CourtLeader}, Clause: "S-DOC-2",
-			Validate: requireText("answer", "答复内容", 2000)},
+			Validate: requireText("answer", "答复内容", 2000),
+			Fields:   []Field{{Name: "answer", Label: "答复内容", Type: FieldTextarea, Required: true}}},
 	}
 }
 
@@ -223,6 +251,17 @@ func (k *Kind) Check() error {
 			if _, ok := KindByName(t.Opens); !ok {
 				return fmt.Errorf("kind %s: action %s opens unknown kind %s", k.Name, t.Action, t.Opens)
 			}
+		}
+	}
+	if err := checkFields(k.CreateFields); err != nil {
+		return fmt.Errorf("kind %s: create: %w", k.Name, err)
+	}
+	for _, t := range k.Transitions {
+		if t.Action == ActionCreate && (t.Fields != nil || t.FromForm != nil) {
+			return fmt.Errorf("kind %s: the creation form belongs in Kind.CreateFields", k.Name)
+		}
+		if err := checkFields(t.Fields); err != nil {
+			return fmt.Errorf("kind %s: action %s: %w", k.Name, t.Action, err)
 		}
 	}
 	if creations != 1 {

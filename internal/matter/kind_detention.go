@@ -2,6 +2,7 @@ package matter
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"liandong/internal/apperr"
@@ -81,40 +82,91 @@ var detentionKind = Kind{
 		{DetentionReleased, "已解除拘留", true},
 		{DetentionClosed, "已结束", true},
 	},
+	AddressedTypes: []string{string(directory.DetentionCenter)},
+	CreateFields: []Field{
+		{Name: "decision_digest", Label: "拘留决定书", Type: FieldDocument, Required: true, Hint: "上传经院长批准的拘留决定书"},
+		approvedByField,
+		approvedAtField,
+		{Name: "term_days", Label: "拘留期限（日）", Type: FieldNumber, Required: true, Hint: "1 至 15 日（民事诉讼法第一百一十八条）"},
+		{Name: "reason", Label: "拘留理由", Type: FieldTextarea},
+	},
 	Transitions: append([]Transition{
 		{From: []State{NoState}, Action: ActionCreate, Label: "发起司法拘留", Side: Court, Roles: courtActors,
 			To: DetentionDecided, Clause: "S-ASSIST-2", Validate: validateDetention},
 		{From: []State{DetentionDecided}, Action: ActionDeliver, Label: "送拘", Side: Court, Roles: deliverers,
-			To: DetentionDelivered, Clause: "S-ASSIST-2", Validate: validateDeliver},
+			To: DetentionDelivered, Clause: "S-ASSIST-2", Validate: validateDeliver,
+			Fields: deliverFields},
 		{From: []State{DetentionRefused}, Action: ActionRedeliver, Label: "重新送拘", Side: Court, Roles: deliverers,
 			To: DetentionDelivered, Clause: "S-ASSIST-2", Validate: validateRedeliver,
+			Fields: append(slices.Clone(deliverFields),
+				Field{Name: "note", Label: "重新送拘的理由", Type: FieldTextarea, Required: true, Hint: "不予收拘的情形不成立或已消失的事实"}),
 			Confirm: "拘留所已依法不予收拘。确认不予收拘的情形不成立或已消失，重新送拘？"},
 		{From: []State{DetentionDelivered}, Action: ActionIntake, Label: "收拘", Side: Police, Roles: policeActors,
 			To: DetentionHeld, Starts: []ClockID{ClockDetentionTerm, ClockFamilyNotice}, Clause: "S-ASSIST-2",
-			Validate: validateIntake},
+			Validate: validateIntake, DueFor: detentionTermDue,
+			Fields: []Field{
+				{Name: "intake_at", Label: "收拘时间", Type: FieldDateTime, Required: true},
+				{Name: "facility", Label: "收拘场所", Type: FieldText},
+				{Name: "intake_id", Label: "收拘编号", Type: FieldText},
+				{Name: "term_days", Label: "拘留期限（日）", Type: FieldNumber, Hint: "按拘留决定书填写；填写拘留期满日期时必填"},
+				{Name: "release_due", Label: "拘留期满日期", Type: FieldDate,
+					Hint: "可不填；填写的，系统按《拘留所条例》第三十二条核对：收拘当日为第 1 日的起算日，期满日为收拘日加拘留日数"},
+			}},
 		{From: []State{DetentionDelivered}, Action: ActionRefuseIntake, Label: "依法不予收拘", Side: Police, Roles: policeActors,
 			To: DetentionRefused, Clause: "S-ASSIST-2", Validate: validateRefuseIntake,
+			Fields: []Field{
+				{Name: "reason", Label: "不予收拘的法定情形", Type: FieldSelect, Required: true, Options: choiceOptions(refusalChoices())},
+				{Name: "detail", Label: "具体事实（如出生日期、医院诊断）", Type: FieldTextarea, Required: true},
+			},
 			Confirm: "仅限《拘留所条例》第十二条、《治安管理处罚法》第二十一条等法定情形。确认依法不予收拘并通知法院？"},
 		{From: []State{DetentionDecided, DetentionRefused}, Action: ActionClose, Label: "结束事项", Side: Court, Roles: courtActors,
 			To: DetentionClosed, Clause: "S-ASSIST-2", Validate: requireText("note", "结束理由", 2000),
+			Fields:  []Field{{Name: "note", Label: "结束理由", Type: FieldTextarea, Required: true}},
 			Confirm: "结束后不再执行本拘留决定，确定结束？"},
 		{From: inCustody, Action: ActionNotifyFamily, Label: "通知家属", Side: Court, Roles: deliverers,
-			Stops: []ClockID{ClockFamilyNotice}, Clause: "S-ASSIST-2", Validate: validateNotifyFamily},
+			Stops: []ClockID{ClockFamilyNotice}, Clause: "S-ASSIST-2", Validate: validateNotifyFamily,
+			Fields: []Field{
+				{Name: "notice_digest", Label: "拘留通知书", Type: FieldDocument, Required: true},
+				{Name: "notified", Label: "被通知的家属", Type: FieldText, Required: true, Hint: "关系和姓名，如：妻子 王某"},
+				{Name: "notified_at", Label: "通知时间", Type: FieldDateTime, Required: true},
+				{Name: "method", Label: "通知方式", Type: FieldText, Hint: "如电话并送达拘留通知书"},
+			}},
 		{From: []State{DetentionHeld}, Action: ActionEarlyRelease, Label: "提前解除拘留", Side: Court, Roles: courtActors,
 			To: DetentionReleasing, Clause: "S-ASSIST-2", Validate: validateEarlyRelease,
+			Fields: []Field{
+				{Name: "decision_digest", Label: "提前解除拘留决定书", Type: FieldDocument, Required: true},
+				{Name: "reason", Label: "提前解除理由", Type: FieldTextarea, Required: true},
+			},
 			Confirm: "提前解除拘留决定书送达拘留所后将解除拘留，不可撤回，确定提前解除？"},
 		{From: inCustody, Action: ActionRelease, Label: "解除拘留", Side: Police, Roles: policeActors,
 			To: DetentionReleased, Stops: []ClockID{ClockDetentionTerm}, Clause: "S-ASSIST-2", Validate: validateRelease,
+			Fields: []Field{
+				{Name: "released_at", Label: "解除拘留时间", Type: FieldDateTime, Required: true},
+				{Name: "certificate_no", Label: "解除拘留证明书编号", Type: FieldText},
+			},
 			Confirm: "确认被拘留人已解除拘留出所？"},
 		{From: []State{DetentionDecided, DetentionDelivered, DetentionHeld, DetentionReleasing}, Action: ActionReconsideration,
 			Label: "登记复议申请", Side: Court, Roles: courtActors,
-			Starts: []ClockID{ClockReconsiderDecide}, Clause: "S-ASSIST-2", Validate: validateReconsideration},
+			Starts: []ClockID{ClockReconsiderDecide}, Clause: "S-ASSIST-2", Validate: validateReconsideration,
+			Fields: []Field{
+				{Name: "applicant", Label: "申请人", Type: FieldText, Required: true},
+				{Name: "served_on", Label: "收到拘留决定书日期", Type: FieldDate, Required: true},
+				{Name: "applied_on", Label: "申请复议日期", Type: FieldDate, Required: true, Hint: "自收到决定书之日起三日内（民诉法解释第一百八十五条）"},
+			}},
 		{From: detentionAll, Action: ActionDecideReconsider, Label: "登记复议决定", Side: Court, Roles: courtActors,
-			Stops: []ClockID{ClockReconsiderDecide}, Clause: "S-ASSIST-2", Validate: validateDecideReconsideration},
+			Stops: []ClockID{ClockReconsiderDecide}, Clause: "S-ASSIST-2", Validate: validateDecideReconsideration,
+			Fields: []Field{
+				{Name: "outcome", Label: "复议结果", Type: FieldSelect, Required: true, Options: choiceOptions(reconsiderOutcomes),
+					Hint: "撤销的，再办理提前解除拘留"},
+				{Name: "court", Label: "复议法院", Type: FieldText, Required: true},
+				{Name: "decided_on", Label: "复议决定日期", Type: FieldDate, Required: true},
+			}},
 		{From: []State{DetentionDelivered, DetentionHeld}, Action: ActionRaiseQuery, Label: "提出可能错误拘留的询问", Side: Police, Roles: policeActors,
-			Starts: []ClockID{ClockDetentionQuery}, Clause: "S-ASSIST-2", Validate: requireText("question", "询问内容", 2000)},
+			Starts: []ClockID{ClockDetentionQuery}, Clause: "S-ASSIST-2", Validate: requireText("question", "询问内容", 2000),
+			Fields: []Field{{Name: "question", Label: "询问内容", Type: FieldTextarea, Required: true}}},
 		{From: detentionOpen, Action: ActionAnswerQuery, Label: "答复拘留所询问", Side: Court, Roles: courtActors,
-			Stops: []ClockID{ClockDetentionQuery}, Clause: "S-ASSIST-2", Validate: requireText("answer", "处理决定", 2000)},
+			Stops: []ClockID{ClockDetentionQuery}, Clause: "S-ASSIST-2", Validate: requireText("answer", "处理决定", 2000),
+			Fields: []Field{{Name: "answer", Label: "处理决定", Type: FieldTextarea, Required: true}}},
 	}, reviewTransitions(detentionOpen, detentionAll)...),
 }
 
@@ -136,6 +188,11 @@ func validateDetention(p json.RawMessage) error {
 	}
 	_, err = text(m, "reason", "拘留理由", 2000)
 	return err
+}
+
+var deliverFields = []Field{
+	{Name: "officers", Label: "送拘人员", Type: FieldText, Required: true, Hint: "如：李法警、赵法警"},
+	{Name: "delivered_at", Label: "送拘时间", Type: FieldDateTime, Required: true},
 }
 
 // validateDeliver: {"officers", "delivered_at"}: the judicial police who
@@ -193,6 +250,23 @@ func validateIntake(p json.RawMessage) error {
 			want, at.In(china).Format("2006年1月2日"), term)
 	}
 	return nil
+}
+
+// detentionTermDue puts the detention_term clock at the end of the
+// decision's term (DetentionReleaseDue from the intake act's time) instead
+// of the rule's 15-day cap. A creation payload without a valid term (none
+// passes validateDetention) keeps the cap.
+func detentionTermDue(clock ClockID, _ Matter, create json.RawMessage, at time.Time) (time.Time, bool) {
+	if clock != ClockDetentionTerm {
+		return time.Time{}, false
+	}
+	var p struct {
+		TermDays int `json:"term_days"`
+	}
+	if err := json.Unmarshal(create, &p); err != nil || p.TermDays < 1 || p.TermDays > connector.MaxTermDays {
+		return time.Time{}, false
+	}
+	return DetentionReleaseDue(at, p.TermDays), true
 }
 
 // DetentionReleaseDue is the end of a detention of termDays taken in at

@@ -78,14 +78,11 @@ func TestDetentionEndToEnd_S_ASSIST_2(t *testing.T) {
 		if dl := f.deadline(t, m.ID, matter.ClockFamilyNotice); !dl.Due.Equal(intake.Add(24 * time.Hour)) {
 			t.Errorf("family notice due %v", dl.Due)
 		}
+		// The term clock runs to the end of day D+15 for the decision's 15
+		// days (拘留所条例 art. 32), not 360 hours from the intake instant.
 		term := f.deadline(t, m.ID, matter.ClockDetentionTerm)
-		if !term.Due.Equal(intake.Add(15 * 24 * time.Hour)) {
-			t.Errorf("term clock due %v", term.Due)
-		}
-		// The engine's term clock is the 15-day cap counted from the intake
-		// instant: never later than art. 32's end of day D+15.
-		if term.Due.After(matter.DetentionReleaseDue(intake, 15)) {
-			t.Errorf("term clock %v later than art. 32 allows (%v)", term.Due, matter.DetentionReleaseDue(intake, 15))
+		if want := db.Time(matter.DetentionReleaseDue(intake, 15)); !term.Due.Equal(want) {
+			t.Errorf("term clock due %v, want %v", term.Due, want)
 		}
 		f.clock.Set(intake.Add(3 * time.Hour))
 		m = f.act(t, "jingcha", m.ID, matter.ActionNotifyFamily)
@@ -132,5 +129,52 @@ func TestDetentionEndToEnd_S_ASSIST_2(t *testing.T) {
 		if _, err := f.actWith("handler", m.ID, matter.ActionRelease, payloads[matter.ActionRelease]); err == nil {
 			t.Error("a bureau not addressed acted on the detention")
 		}
+	})
+}
+
+// TestDetentionTermClockPerDecision_拘留所条例_32: the detention_term clock
+// falls due at the end of intake day D + the decision's term, not at the
+// 15-day cap: a 5-day term taken in at 2024-09-30 20:00 ends with
+// 2024-10-05 (inside the National Day holiday: not extended). The due time
+// is in the signed event, so replay equals the cached row.
+func TestDetentionTermClockPerDecision_拘留所条例_32(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		f.clock.Set(time.Date(2024, 9, 30, 10, 0, 0, 0, china))
+		m, err := f.en.Create(ctx, f.pr("officer"), matter.NewMatter{Kind: "detention", CaseNumber: caseNo, AddressedUnit: "ga411600-jls",
+			Payload:   json.RawMessage(`{"decision_digest":"` + digestA + `","approved_by":"president","approved_at":"2024-09-30 09:00","term_days":5}`),
+			Documents: []string{digestA}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.act(t, "jingcha", m.ID, matter.ActionDeliver)
+		intake := time.Date(2024, 9, 30, 20, 0, 0, 0, china)
+		f.clock.Set(intake)
+		if _, err := f.actWith("jls", m.ID, matter.ActionIntake, `{"intake_at":"2024-09-30 20:00","term_days":5,"release_due":"2024-10-05"}`); err != nil {
+			t.Fatal(err)
+		}
+		term := f.deadline(t, m.ID, matter.ClockDetentionTerm)
+		want := time.Date(2024, 10, 6, 0, 0, 0, 0, china).Add(-time.Microsecond) // the end of 2024-10-05, to the stored microsecond
+		if !term.Due.Equal(want) {
+			t.Errorf("5-day term due %v, want %v", term.Due.In(china), want)
+		}
+		if dl := f.deadline(t, m.ID, matter.ClockFamilyNotice); !dl.Due.Equal(intake.Add(24 * time.Hour)) {
+			t.Errorf("family notice due %v: the hook must leave other clocks alone", dl.Due)
+		}
+		got, err := f.en.Get(ctx, f.pr("officer"), m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.DueAt == nil || !got.DueAt.Equal(intake.Add(24*time.Hour)) {
+			t.Errorf("cached due %v, want the family notice first", got.DueAt)
+		}
+		assertReplayMatchesCache(t, f, m.ID)
+		f.clock.Set(intake.Add(time.Hour))
+		f.act(t, "jingcha", m.ID, matter.ActionNotifyFamily)
+		if got, _ = f.en.Get(ctx, f.pr("officer"), m.ID); got.DueAt == nil || !got.DueAt.Equal(want) {
+			t.Errorf("cached due after the family notice %v, want the term's end %v", got.DueAt, want)
+		}
+		assertReplayMatchesCache(t, f, m.ID)
 	})
 }

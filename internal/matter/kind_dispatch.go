@@ -2,8 +2,11 @@ package matter
 
 import (
 	"encoding/json"
+	"net/url"
+	"strconv"
 
 	"liandong/internal/apperr"
+	"liandong/internal/directory"
 )
 
 // Dispatch on violent resistance (出警, S-ASSIST-3): a court officer in the
@@ -50,22 +53,36 @@ var dispatchKind = Kind{
 		{DispatchResolved, "已处置", true},
 		{DispatchCancelled, "已撤销", true},
 	},
+	AddressedTypes: []string{string(directory.CommandCenter)},
+	CreateFields:   dispatchCallFields,
+	CreateFromForm: dispatchCallFromForm,
 	Transitions: append([]Transition{
 		{From: []State{NoState}, Action: ActionCreate, Label: "请求出警", Side: Court, Roles: courtActors,
 			To: DispatchRaised, Starts: []ClockID{ClockDispatchAck}, Clause: "S-ASSIST-3", Validate: validateDispatchCall},
 		{From: []State{DispatchRaised}, Action: ActionAcknowledge, Label: "接警", Side: Police, Roles: policeActors,
-			To: DispatchAcknowledged, Stops: []ClockID{ClockDispatchAck}, Clause: "S-ASSIST-3", Validate: validateNote},
+			To: DispatchAcknowledged, Stops: []ClockID{ClockDispatchAck}, Clause: "S-ASSIST-3", Validate: validateNote,
+			Fields: noteForm},
 		{From: []State{DispatchAcknowledged}, Action: ActionDispatch, Label: "派警", Side: Police, Roles: policeActors,
-			To: DispatchDispatched, Clause: "S-ASSIST-3", Validate: validateDispatch},
+			To: DispatchDispatched, Clause: "S-ASSIST-3", Validate: validateDispatch,
+			Fields: []Field{
+				{Name: "units", Label: "出警单位", Type: FieldText, Required: true},
+				{Name: "officers", Label: "出警民警", Type: FieldText, Hint: "如：王警官等 4 人"},
+			}},
 		{From: []State{DispatchDispatched}, Action: ActionArrive, Label: "到达现场", Side: Police, Roles: policeActors,
-			To: DispatchOnScene, Clause: "S-ASSIST-3", Validate: validateNote},
+			To: DispatchOnScene, Clause: "S-ASSIST-3", Validate: validateNote,
+			Fields: noteForm},
 		{From: []State{DispatchOnScene}, Action: ActionResolve, Label: "处置完毕", Side: Police, Roles: policeActors,
 			To: DispatchResolved, Clause: "S-ASSIST-3", Validate: validateResolve,
+			Fields: []Field{
+				{Name: "outcome", Label: "处置结果", Type: FieldTextarea, Required: true},
+				{Name: "follow_up", Label: "后续处理", Type: FieldSelect, Required: true, Options: choiceOptions(dispatchFollowUps)},
+			},
 			Confirm: "确认现场已处置完毕？处置结果将推送法院。"},
 		// The court may call it off while police are on the way (the
 		// situation calmed down); once they are on scene, police resolve.
 		{From: []State{DispatchRaised, DispatchAcknowledged, DispatchDispatched}, Action: ActionCancel, Label: "撤销出警请求", Side: Court, Roles: courtActors,
 			To: DispatchCancelled, Clause: "S-ASSIST-3", Validate: requireText("reason", "撤销理由", 2000),
+			Fields:  reasonForm("reason", "撤销理由"),
 			Confirm: "撤销后指挥中心将停止派警，确定撤销？"},
 	}, reviewTransitions(dispatchOpen, dispatchAll)...),
 }
@@ -147,4 +164,34 @@ func optFloat(m map[string]json.RawMessage, name, label string, lo, hi float64) 
 		return 0, false, apperr.Invalidf(name, CodePayload, "“%s”应在 %g 至 %g 之间", label, lo, hi)
 	}
 	return f, true, nil
+}
+
+// dispatchCallFields are the creation form; coordinates are typed as text
+// and read as decimal degrees by dispatchCallFromForm.
+var dispatchCallFields = []Field{
+	{Name: "address", Label: "现场地址", Type: FieldText, Required: true},
+	{Name: "lat", Label: "纬度", Type: FieldText, Hint: "可不填；手机定位的纬度，如 33.6257，须与经度同时填写"},
+	{Name: "lng", Label: "经度", Type: FieldText, Hint: "可不填；手机定位的经度，如 114.6495"},
+	{Name: "situation", Label: "现场情况", Type: FieldTextarea, Required: true},
+	{Name: "phone", Label: "现场联系电话", Type: FieldText},
+}
+
+// dispatchCallFromForm is the flat mapping with lat and lng as numbers.
+func dispatchCallFromForm(values url.Values) (json.RawMessage, error) {
+	f, err := formMap(dispatchCallFields, values)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range dispatchCallFields[1:3] {
+		s, ok := f[c.Name].(string)
+		if !ok {
+			continue
+		}
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return nil, apperr.Invalidf(c.Name, CodePayload, "“%s”应为数字（度），如 33.6257", c.Label)
+		}
+		f[c.Name] = x
+	}
+	return marshalObject(f)
 }

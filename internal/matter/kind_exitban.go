@@ -3,11 +3,13 @@ package matter
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 
 	"liandong/internal/apperr"
 	"liandong/internal/connector"
+	"liandong/internal/directory"
 	"liandong/internal/ident"
 )
 
@@ -50,20 +52,40 @@ var exitbanKind = Kind{
 		{ExitbanLifting, "已决定解除待撤控", false},
 		{ExitbanLifted, "已解除", true},
 	},
+	AddressedTypes: []string{string(directory.ExitEntryAdmin)},
+	CreateFields:   exitbanFields,
+	CreateFromForm: exitbanFromForm,
 	Transitions: append([]Transition{
 		{From: []State{NoState}, Action: ActionCreate, Label: "发起限制出境", Side: Court, Roles: courtActors,
 			To: ExitbanRequested, Clause: "S-ASSIST-1", Validate: validateExitban},
 		{From: []State{ExitbanRequested}, Action: ActionLodge, Label: "已布控", Side: Police, Roles: policeActors,
-			To: ExitbanInForce, Clause: "S-ASSIST-1", Validate: validateLodge},
+			To: ExitbanInForce, Clause: "S-ASSIST-1", Validate: validateLodge,
+			Fields: []Field{
+				{Name: "control_id", Label: "边控编号", Type: FieldText, Required: true},
+				{Name: "lodged_at", Label: "布控时间", Type: FieldDateTime, Required: true},
+			}},
 		{From: []State{ExitbanInForce}, Action: ActionRenew, Label: "续行限制", Side: Court, Roles: courtActors,
-			Clause: "S-ASSIST-1", Validate: validateRenew},
+			Clause: "S-ASSIST-1", Validate: validateRenew,
+			Fields: []Field{
+				{Name: "until", Label: "续行限制至", Type: FieldDate, Required: true},
+				{Name: "decision_digest", Label: "续行决定书", Type: FieldDocument},
+			}},
 		// A lift before the control is lodged still goes to the police:
 		// the control may be on its way through the provincial level.
 		{From: []State{ExitbanRequested, ExitbanInForce}, Action: ActionLift, Label: "解除限制出境", Side: Court, Roles: courtActors,
 			To: ExitbanLifting, Starts: []ClockID{ClockExitbanLift}, Clause: "S-ASSIST-1", Validate: validateLift,
+			Fields: []Field{
+				{Name: "decision_digest", Label: "解除限制出境决定书", Type: FieldDocument, Required: true},
+				{Name: "reason", Label: "解除理由", Type: FieldSelect, Required: true, Options: choiceOptions(liftReasons)},
+				{Name: "note", Label: "解除理由说明", Type: FieldTextarea, Hint: "解除理由为“其他”的必填"},
+			},
 			Confirm: "解除限制出境决定书将推送出入境管理部门撤销边控，不可撤回，确定解除？"},
 		{From: []State{ExitbanLifting}, Action: ActionConfirmLift, Label: "已撤控", Side: Police, Roles: policeActors,
-			To: ExitbanLifted, Stops: []ClockID{ClockExitbanLift}, Clause: "S-ASSIST-1", Validate: validateConfirmLift},
+			To: ExitbanLifted, Stops: []ClockID{ClockExitbanLift}, Clause: "S-ASSIST-1", Validate: validateConfirmLift,
+			Fields: []Field{
+				{Name: "lifted_at", Label: "撤控时间", Type: FieldDateTime, Required: true},
+				noteField,
+			}},
 	}, reviewTransitions(exitbanOpen, exitbanAll)...),
 }
 
@@ -248,4 +270,89 @@ func validateConfirmLift(p json.RawMessage) error {
 	}
 	_, err = text(m, "note", "备注", 2000)
 	return err
+}
+
+// exitbanFields are the creation form: the restricted person as flat
+// fields and the travel documents one per line; exitbanFromForm builds the
+// nested payload validateExitban reads.
+var exitbanFields = []Field{
+	{Name: "decision_digest", Label: "限制出境决定书", Type: FieldDocument, Required: true},
+	{Name: "person_name", Label: "被限制出境人姓名", Type: FieldText, Required: true},
+	{Name: "person_id_number", Label: "被限制出境人身份证号码", Type: FieldText, Required: true},
+	{Name: "person_role", Label: "被限制出境人身份", Type: FieldSelect, Required: true, Options: choiceOptions(restrictedRoles),
+		Hint: "被执行人为单位的，限制其法定代表人、主要负责人或影响债务履行的直接责任人员（执行程序解释第二十四条）"},
+	{Name: "company_name", Label: "被执行人（单位）名称", Type: FieldText, Hint: "身份不是“被执行人本人”的必填"},
+	{Name: "travel_documents", Label: "出入境证件", Type: FieldLines,
+		Hint: "每行一个：证件类型 号码，如“护照 E12345678”“往来港澳通行证 C12345678”；确无证件的留空"},
+	{Name: "until", Label: "限制期限至", Type: FieldDate},
+	{Name: "reason", Label: "限制理由", Type: FieldTextarea},
+}
+
+// exitbanFromForm builds {"decision_digest", "person": {"name",
+// "id_number", "role"}, "unit", "travel_documents": [{"kind", "number"}],
+// "until", "reason"} from exitbanFields.
+func exitbanFromForm(values url.Values) (json.RawMessage, error) {
+	f, err := formMap(exitbanFields, values)
+	if err != nil {
+		return nil, err
+	}
+	// Checked here too so that the error names the form's field.
+	if _, err := ident.ParseResidentID(f["person_id_number"].(string)); err != nil {
+		return nil, apperr.Invalidf("person_id_number", CodePayload, "%s", err.Error())
+	}
+	if f["person_role"] != "debtor" && f["company_name"] == nil {
+		return nil, errRequired(exitbanFields[4])
+	}
+	docs, err := parseTravelDocuments(values.Get("travel_documents"))
+	if err != nil {
+		return nil, err
+	}
+	p := map[string]any{
+		"decision_digest":  f["decision_digest"],
+		"person":           map[string]any{"name": f["person_name"], "id_number": f["person_id_number"], "role": f["person_role"]},
+		"travel_documents": docs,
+	}
+	for form, key := range map[string]string{"company_name": "unit", "until": "until", "reason": "reason"} {
+		if v, ok := f[form]; ok {
+			p[key] = v
+		}
+	}
+	return marshalObject(p)
+}
+
+// travelDocAliases are the words people write for each kind of document.
+var travelDocAliases = map[string]string{
+	"护照": string(connector.PassportDoc), "港澳通行证": string(connector.HKMOPass), "台湾通行证": string(connector.TaiwanPass),
+}
+
+// parseTravelDocuments reads "证件类型 号码" lines; the type is a code
+// (passport), its label (普通护照) or a short name (护照). Blank lines are
+// skipped; errors name the line.
+func parseTravelDocuments(s string) ([]map[string]string, error) {
+	out := []map[string]string{}
+	n := 0
+	for line := range strings.Lines(s) {
+		n++
+		words := strings.Fields(line)
+		if len(words) == 0 {
+			continue
+		}
+		if len(words) != 2 {
+			return nil, apperr.Invalidf("travel_documents", CodePayload, "第 %d 行格式不对：应为“证件类型 号码”，如“护照 E12345678”", n)
+		}
+		kind := ""
+		for _, c := range travelDocKinds {
+			if strings.EqualFold(words[0], c.Code) || words[0] == c.Label {
+				kind = c.Code
+			}
+		}
+		if kind == "" {
+			kind = travelDocAliases[words[0]]
+		}
+		if kind == "" {
+			return nil, apperr.Invalidf("travel_documents", CodePayload, "第 %d 行的证件类型“%s”无法识别，应为护照、往来港澳通行证或往来台湾通行证", n, words[0])
+		}
+		out = append(out, map[string]string{"kind": kind, "number": strings.ToUpper(words[1])})
+	}
+	return out, nil
 }

@@ -47,17 +47,37 @@ var handoverKind = Kind{
 		{HandoverDone, "交接完成", true},
 		{HandoverCancelled, "已撤回", true},
 	},
+	// Never created directly: mark_controlled opens it with its control
+	// payload, described here for the API documentation.
+	AddressedTypes: nil,
+	CreateFields:   controlFields,
 	Transitions: append([]Transition{
 		{From: []State{NoState}, Action: ActionCreate, Label: "通知法院接收", Side: Police, Roles: policeActors,
 			To: HandoverControlled, Starts: []ClockID{ClockTakeover}, Clause: "S-LOC-3", Validate: validateControl},
 		{From: []State{HandoverControlled}, Action: ActionDelegate, Label: "委托当地法院代为接收", Side: Court, Roles: courtActors,
-			To: HandoverDelegated, Clause: "S-LOC-3", Validate: validateDelegate, Delegates: true},
+			To: HandoverDelegated, Clause: "S-LOC-3", Validate: validateDelegate, Delegates: true,
+			Fields: []Field{
+				{Name: "court", Label: "代为接收的法院", Type: FieldUnit, Required: true,
+					UnitTypes: []string{string(directory.IntermediateCourt), string(directory.BasicCourt)}, Hint: "控制地的人民法院，不能是本院"},
+				noteField,
+			}},
 		{From: []State{HandoverControlled, HandoverDelegated}, Action: ActionTakeOver, Label: "确认接收", Side: Court, Roles: takeoverActors,
-			To: HandoverReceived, Stops: []ClockID{ClockTakeover}, Clause: "S-LOC-3", Validate: validateTakeOver},
+			To: HandoverReceived, Stops: []ClockID{ClockTakeover}, Clause: "S-LOC-3", Validate: validateTakeOver,
+			Fields: []Field{
+				{Name: "receiver", Label: "接收人", Type: FieldText, Required: true},
+				{Name: "place", Label: "接收地点", Type: FieldText, Required: true},
+				{Name: "received_at", Label: "接收时间", Type: FieldDateTime, Required: true},
+			}},
 		{From: []State{HandoverReceived}, Action: ActionHandOver, Label: "登记移交", Side: Police, Roles: policeActors,
-			To: HandoverDone, Clause: "S-LOC-3", Validate: validateHandOver},
+			To: HandoverDone, Clause: "S-LOC-3", Validate: validateHandOver,
+			Fields: []Field{
+				{Name: "officer", Label: "移交民警", Type: FieldText, Required: true},
+				{Name: "place", Label: "移交地点", Type: FieldText, Required: true},
+				{Name: "handed_at", Label: "移交时间", Type: FieldDateTime, Required: true},
+			}},
 		{From: []State{HandoverControlled, HandoverDelegated}, Action: ActionCancel, Label: "撤回接收", Side: Court, Roles: courtActors,
 			To: HandoverCancelled, Clause: "S-LOC-3", Validate: requireText("reason", "撤回理由", 2000),
+			Fields:  reasonForm("reason", "撤回理由"),
 			Confirm: "撤回后公安机关将不再为本案控制该人员，确定撤回接收？"},
 	}, reviewTransitions(handoverOpen, handoverAll)...),
 }
