@@ -318,7 +318,21 @@ func (s *Server) matterData(r *http.Request, rq *request, id int64, failed strin
 		names[u.Code] = u.Label()
 	}
 	for _, ev := range events {
-		d.Events = append(d.Events, eventView{Event: ev, Label: k.ActionLabel(ev.Type), UnitName: names[ev.UnitCode], Payload: payloadPairs(ev.Payload)})
+		pairs := payloadPairs(ev.Payload)
+		action := ev.Type
+		if ev.Seq == 1 {
+			action = matter.ActionCreate
+		}
+		labels := map[string]string{}
+		for _, f := range k.Fields(action) {
+			labels[f.Name] = f.Label
+		}
+		for i := range pairs {
+			if l, ok := labels[pairs[i].K]; ok {
+				pairs[i].K = l
+			}
+		}
+		d.Events = append(d.Events, eventView{Event: ev, Label: k.ActionLabel(ev.Type), UnitName: names[ev.UnitCode], Payload: pairs})
 	}
 	for _, t := range s.matters.Allowed(r.Context(), *rq.User, m) {
 		var av actionView
