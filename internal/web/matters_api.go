@@ -129,9 +129,34 @@ func (s *Server) linkDebtor(r *http.Request, pr access.Principal, d debtorBody, 
 	return added.Subject.ID, nil
 }
 
+// checkAddressed refuses a matter sent to a unit of the wrong kind (a
+// detention to a bureau rather than a detention centre …).
+func (s *Server) checkAddressed(r *http.Request, kindName, unitCode string) error {
+	k, ok := matter.KindByName(kindName)
+	if !ok {
+		return apperr.Invalidf("kind", "matter.kind", "未知的事项类型“%s”", kindName)
+	}
+	if len(k.AddressedTypes) == 0 {
+		return apperr.Invalidf("kind", "matter.kind_not_creatable", "“%s”不能直接发起", k.Label)
+	}
+	u, err := s.dir.Unit(r.Context(), unitCode)
+	if err != nil {
+		return apperr.Invalidf("addressed_unit", "matter.addressed_unit", "请选择协助单位")
+	}
+	for _, t := range k.AddressedTypes {
+		if string(u.Type) == t {
+			return nil
+		}
+	}
+	return apperr.Invalidf("addressed_unit", "matter.addressed_type", "“%s”不能发给%s（%s）", k.Label, u.Name, u.Type.Label())
+}
+
 func (s *Server) apiMatterCreate(w http.ResponseWriter, r *http.Request, rq *request) error {
 	var b newMatterBody
 	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	if err := s.checkAddressed(r, b.Kind, b.AddressedUnit); err != nil {
 		return err
 	}
 	if b.Debtor != nil && b.SubjectID == 0 {

@@ -235,6 +235,9 @@ func (s *Server) newMatterSubmit(w http.ResponseWriter, r *http.Request, rq *req
 	if !ok {
 		return fail(apperr.Invalidf("kind", "matter.kind", "请选择事项类型"))
 	}
+	if err := s.checkAddressed(r, k.Name, r.FormValue("addressed_unit")); err != nil {
+		return fail(err)
+	}
 	docs, err := s.formDocuments(r, k.CreateFields)
 	if err != nil {
 		return fail(err)

@@ -59,6 +59,11 @@ func TestLocateAndHandoverThroughTheAPI(t *testing.T) {
 			t.Errorf("created matter %+v: no debtor linked or no time left", m)
 		}
 		path := fmt.Sprintf("/api/v1/matters/%d", m.ID)
+		// A detention goes to a detention centre, not to a bureau.
+		res = h.call("POST", "/api/v1/matters", court, "application/json", strings.NewReader(`{"kind":"detention","case_number":"(2024)豫16执100号","addressed_unit":"ga411602","payload":{}}`))
+		if code := errorCode(res); res.StatusCode != 400 || code != "matter.addressed_type" {
+			t.Errorf("detention to a bureau: %d %s", res.StatusCode, code)
+		}
 
 		// Another bureau neither sees nor acts.
 		res = h.call("GET", path, other, "", nil)
