@@ -49,7 +49,7 @@ func cheapHash(password string) (string, error) {
 
 // harness is a whole server on a test database.
 type harness struct {
-	t        *testing.T
+	t        testing.TB
 	recovery map[string][]string // unused recovery codes of enrolled administrators
 	matters  *matter.Engine
 	server   *web.Server
@@ -61,7 +61,7 @@ type harness struct {
 	docs     *docs.Store
 }
 
-func newHarness(t *testing.T, d *db.DB) *harness {
+func newHarness(t testing.TB, d *db.DB) *harness {
 	t.Helper()
 	ctx := context.Background()
 	dir := directory.NewStore(d)

@@ -14,7 +14,7 @@ import (
 	"liandong/internal/directory"
 )
 
-func decodeInto(t *testing.T, res *http.Response, v any) {
+func decodeInto(t testing.TB, res *http.Response, v any) {
 	t.Helper()
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
