@@ -16,6 +16,7 @@ import (
 
 	"liandong/internal/access"
 	"liandong/internal/audit"
+	"liandong/internal/connector"
 	"liandong/internal/db"
 	"liandong/internal/demo"
 	"liandong/internal/directory"
@@ -183,6 +184,11 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	}
 	go func() { _ = engine.Run(runCtx, time.Minute) }()
 	subjects := subject.NewStore(d, pii.New(ring), acc.Policy(), auditLog, subject.Options{})
+	// No real police-system adapters exist yet: the built-in simulator
+	// (synthetic Zhoukou people, docs/connectors.md) answers, with the
+	// same seed as the demo debtors.
+	sim := connector.NewSimulator(1)
+	log.Info("police-system connectors: built-in simulator")
 	if cfg.Side == "all" {
 		go func() { _ = matter.NewLoopback(engine).Run(runCtx, 2*time.Second) }()
 	}
@@ -195,7 +201,8 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	}
 	go purgeSessions(runCtx, acc, log)
 
-	srv, err := web.New(web.Config{Side: cfg.Side, Version: version, SecureCookies: cfg.SecureCookies}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: auditLog, Docs: documents, Matters: engine, Subjects: subjects}, log)
+	srv, err := web.New(web.Config{Side: cfg.Side, Version: version, SecureCookies: cfg.SecureCookies}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: auditLog, Docs: documents, Matters: engine, Subjects: subjects,
+		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim}}, log)
 	if err != nil {
 		return err
 	}

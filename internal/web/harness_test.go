@@ -22,6 +22,7 @@ import (
 
 	"liandong/internal/access"
 	"liandong/internal/audit"
+	"liandong/internal/connector"
 	"liandong/internal/db"
 	"liandong/internal/directory"
 	"liandong/internal/docs"
@@ -88,7 +89,9 @@ func newHarness(t testing.TB, d *db.DB) *harness {
 		t.Fatal(err)
 	}
 	subjects := subject.NewStore(d, pii.New(ring), acc.Policy(), log, subject.Options{})
-	s, err := web.New(web.Config{Side: "all", Version: "test"}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: log, Docs: documents, Matters: engine, Subjects: subjects},
+	sim := connector.NewSimulator(1)
+	s, err := web.New(web.Config{Side: "all", Version: "test"}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: log, Docs: documents, Matters: engine, Subjects: subjects,
+		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim}},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

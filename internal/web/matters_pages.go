@@ -287,6 +287,7 @@ type matterData struct {
 	Events   []eventView
 	Actions  []actionView
 	Deadline string
+	CanQuery bool // a locate the user may answer: offer the system query
 }
 
 func (s *Server) matterData(r *http.Request, rq *request, id int64, failed string, e *apperr.Error) (matterData, error) {
@@ -349,6 +350,9 @@ func (s *Server) matterData(r *http.Request, rq *request, id int64, failed strin
 			return matterData{}, err
 		}
 		d.Actions = append(d.Actions, av)
+		if m.Kind == "locate" && t.Action == matter.ActionAddClue && m.SubjectID != 0 && s.conn.Population != nil {
+			d.CanQuery = true
+		}
 	}
 	return d, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"liandong/internal/connector"
 	"liandong/internal/db"
 	"liandong/internal/db/dbtest"
 	"liandong/internal/directory"
@@ -196,4 +197,76 @@ func TestMatterPages(t *testing.T) {
 	if !strings.Contains(body, "补充线索") && !strings.Contains(body, "反馈线索") && !strings.Contains(body, "add_clue") {
 		t.Errorf("police page offers no clue action")
 	}
+}
+
+// The addressed bureau's handler queries the police systems for a locate's
+// debtor (S-LOC-2); each record becomes a clue with its source and time,
+// the court sees them, and no clue carries the identity number.
+func TestLocateQueriesThePoliceSystems(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		h.addUser("zhang", "fy411600-zxj", directory.CourtOfficer)
+		h.addUser("wu", "ga411602", directory.PoliceHandler)
+		court, police := h.session("zhang").Token, h.session("wu").Token
+		var debtor connector.SimPerson
+		for _, p := range connector.NewSimulator(1).People() {
+			if p.HasStays && p.HasTravelDocs && p.Note == "" {
+				debtor = p
+				break
+			}
+		}
+		if debtor.IDNumber == "" {
+			t.Fatal("the simulator has no person with stays and travel documents")
+		}
+		body := fmt.Sprintf(`{"kind":"locate","case_number":"（2024）豫16执100号","addressed_unit":"ga411602","debtor":{"name":%q,"id_number":%q},"payload":{"note":"请协助查找"}}`, debtor.Name, debtor.IDNumber)
+		var m struct {
+			ID int64 `json:"id"`
+		}
+		decodeInto(t, h.call("POST", "/api/v1/matters", court, "application/json", strings.NewReader(body)), &m)
+		path := fmt.Sprintf("/api/v1/matters/%d", m.ID)
+		// The court cannot answer its own request.
+		res := h.call("POST", path+"/query-systems", court, "application/json", strings.NewReader(`{}`))
+		if res.StatusCode != 403 {
+			t.Errorf("court querying police systems: %d, want 403", res.StatusCode)
+		}
+		res.Body.Close()
+		var out struct {
+			Clues int `json:"clues"`
+		}
+		decodeInto(t, h.call("POST", path+"/query-systems", police, "application/json", strings.NewReader(`{}`)), &out)
+		if out.Clues < 2 {
+			t.Fatalf("clues from the simulated systems: %d, want at least household and a stay", out.Clues)
+		}
+		var detail struct {
+			Matter struct {
+				StateLabel string `json:"state_label"`
+			} `json:"matter"`
+			Timeline []struct {
+				Action  string          `json:"action"`
+				Payload json.RawMessage `json:"payload"`
+			} `json:"timeline"`
+		}
+		decodeInto(t, h.call("GET", path, court, "", nil), &detail)
+		sources := map[string]bool{}
+		for _, e := range detail.Timeline {
+			if e.Action != "add_clue" {
+				continue
+			}
+			var c struct{ Source, Content string }
+			json.Unmarshal(e.Payload, &c)
+			sources[c.Source] = true
+			if strings.Contains(c.Content, debtor.IDNumber) || strings.Contains(string(e.Payload), debtor.IDNumber) {
+				t.Errorf("a clue carries the identity number: %s", e.Payload)
+			}
+		}
+		if len(sources) < 2 {
+			t.Errorf("clue sources %v, want several systems", sources)
+		}
+		// The reveal and the query are audited with the case number.
+		var n int
+		if err := d.Read().QueryRow(`SELECT COUNT(*) FROM audit_entries WHERE action IN ('subject.reveal_id', 'connector.query') AND case_number = '（2024）豫16执100号'`).Scan(&n); err != nil || n < 2 {
+			t.Errorf("audited reveal and query: %d, %v", n, err)
+		}
+	})
 }

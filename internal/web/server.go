@@ -51,6 +51,8 @@ type Deps struct {
 	// Matters and Subjects serve the cooperation matters (S-LOC, S-ASSIST).
 	Matters  *matter.Engine
 	Subjects *subject.Store
+	// Connectors answer the police-system queries of a locate.
+	Connectors Connectors
 }
 
 // Server holds the dependencies of every handler.
@@ -62,6 +64,7 @@ type Server struct {
 	audit      *audit.Log
 	docs       *docs.Store
 	matters    *matter.Engine
+	conn       Connectors
 	subjects   *subject.Store
 	log        *slog.Logger
 	pages      map[string]*template.Template
@@ -88,7 +91,7 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 	if d.Read() != d.Write() {
 		dbs["read"] = d.Read()
 	}
-	s := &Server{cfg: cfg, db: d, dir: deps.Dir, acc: deps.Access, audit: deps.Audit, docs: deps.Docs, matters: deps.Matters, subjects: deps.Subjects, log: log,
+	s := &Server{cfg: cfg, db: d, dir: deps.Dir, acc: deps.Access, audit: deps.Audit, docs: deps.Docs, matters: deps.Matters, subjects: deps.Subjects, conn: deps.Connectors, log: log,
 		pages: pages, metrics: newMetrics(dbs),
 		loginRate:  newRateLimiter(10, 10, time.Now),
 		publicRate: newRateLimiter(120, 60, time.Now)}
