@@ -157,4 +157,3 @@ func (s *Server) locateQuerySubmit(w http.ResponseWriter, r *http.Request, rq *r
 	http.Redirect(w, r, "/matters/"+strconv.FormatInt(id, 10)+"?done="+done, http.StatusSeeOther)
 	return nil
 }
-
