@@ -1,0 +1,106 @@
+package web_test
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"liandong/internal/db"
+	"liandong/internal/db/dbtest"
+	"liandong/internal/directory"
+)
+
+// Each S-ASSIST kind end to end through the HTTP API, with a court officer
+// and the police handler of the addressed unit (a different unit), on both
+// engines; an outsider bureau can neither see nor act.
+func TestAssistKindsThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	dA := strings.Repeat("a1", 32)
+	dB := strings.Repeat("b2", 32)
+	dC := strings.Repeat("c3", 32)
+	type act struct{ who, action, payload string }
+	kinds := []struct {
+		kind, addressed, handlerUnit, create, final string
+		steps                                       []act
+	}{
+		{"summons", "ga411602", "ga411602",
+			`{"warrant_digest":"` + dA + `","approved_by":"president","approved_at":"2025-03-02 17:00","reason":"经两次传票传唤无正当理由拒不到场"}`, "ended",
+			[]act{
+				{"police", "assist", `{"place":"川汇区七一路 18 号院","brought_at":"2025-03-03 10:00"}`},
+				{"court", "start_questioning", `{"place":"执行局询问室"}`},
+				{"court", "end_questioning", `{"outcome":"released","note":"已申报财产"}`},
+			}},
+		{"detention", "ga411600-jls", "ga411600-jls",
+			`{"decision_digest":"` + dA + `","approved_by":"president","approved_at":"2025-03-03 12:00","term_days":15,"reason":"拒不报告财产"}`, "released",
+			[]act{
+				{"court", "deliver", `{"officers":"李法警、赵法警","delivered_at":"2025-03-03 14:00"}`},
+				{"police", "intake", `{"intake_at":"2025-03-03 15:00","facility":"周口市拘留所","intake_id":"JL2025-0012"}`},
+				{"court", "notify_family", `{"notice_digest":"` + dB + `","notified":"妻子 王某","notified_at":"2025-03-03 18:00","method":"电话并送达拘留通知书"}`},
+				{"court", "early_release", `{"decision_digest":"` + dC + `","reason":"已履行全部义务"}`},
+				{"police", "release", `{"released_at":"2025-03-10 09:00","certificate_no":"JC2025-0012"}`},
+			}},
+		{"exitban", "ga411600-crj", "ga411600-crj",
+			`{"decision_digest":"` + dA + `","person":{"name":"张某","id_number":"` + validID("41160219900101123") + `","role":"legal_representative"},"unit":"周口某某商贸有限公司","travel_documents":[{"kind":"passport","number":"E12345678"}]}`, "lifted",
+			[]act{
+				{"police", "lodge", `{"control_id":"BK4100-2025-0001","lodged_at":"2025-03-03 16:00"}`},
+				{"court", "lift", `{"decision_digest":"` + dC + `","reason":"performed"}`},
+				{"police", "confirm_lift", `{"lifted_at":"2025-03-04 10:00"}`},
+			}},
+		{"dispatch", "ga411600-zhzx", "ga411600-zhzx",
+			`{"address":"川汇区七一路 18 号院门口","lat":33.6257,"lng":114.6495,"situation":"被执行人亲属十余人围堵执行干警","phone":"13803940000"}`, "resolved",
+			[]act{
+				{"police", "acknowledge", `{"note":"已接警"}`},
+				{"police", "dispatch", `{"units":"川汇分局人民路派出所","officers":"王警官等 4 人"}`},
+				{"police", "arrive", `{"note":"已到达现场"}`},
+				{"police", "resolve", `{"outcome":"现场已控制","follow_up":"obstruction"}`},
+			}},
+	}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		h.addUser("zhang", "fy411600-zxj", directory.CourtOfficer)
+		h.addUser("outsider", "ga411681", directory.PoliceHandler)
+		court, outsider := h.session("zhang").Token, h.session("outsider").Token
+		for i, k := range kinds {
+			h.addUser("handler-"+k.kind, k.handlerUnit, directory.PoliceHandler)
+			police := h.session("handler-" + k.kind).Token
+			body := fmt.Sprintf(`{"kind":%q,"case_number":"（2025）豫16执%d号","addressed_unit":%q,"payload":%s,"documents":[%q]}`, k.kind, 300+i, k.addressed, k.create, dA)
+			res := h.call("POST", "/api/v1/matters", court, "application/json", strings.NewReader(body))
+			if res.StatusCode != 201 {
+				b, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				t.Fatalf("%s create: %d %s", k.kind, res.StatusCode, b)
+			}
+			var m struct {
+				ID int64 `json:"id"`
+			}
+			decodeInto(t, res, &m)
+			path := fmt.Sprintf("/api/v1/matters/%d", m.ID)
+			if res := h.call("GET", path, outsider, "", nil); res.StatusCode != 404 {
+				t.Errorf("%s: outsider GET %d, want 404", k.kind, res.StatusCode)
+			}
+			for _, a := range k.steps {
+				tok := court
+				if a.who == "police" {
+					tok = police
+				}
+				res := h.call("POST", path+"/actions/"+a.action, tok, "application/json", strings.NewReader(`{"payload":`+a.payload+`}`))
+				if res.StatusCode != 200 {
+					b, _ := io.ReadAll(res.Body)
+					res.Body.Close()
+					t.Fatalf("%s %s: %d %s", k.kind, a.action, res.StatusCode, b)
+				}
+				res.Body.Close()
+			}
+			var detail struct {
+				Matter struct {
+					State string `json:"state"`
+				} `json:"matter"`
+			}
+			decodeInto(t, h.call("GET", path, court, "", nil), &detail)
+			if detail.Matter.State != k.final {
+				t.Errorf("%s ended in %q, want %q", k.kind, detail.Matter.State, k.final)
+			}
+		}
+	})
+}
