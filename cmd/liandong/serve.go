@@ -202,7 +202,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	go purgeSessions(runCtx, acc, log)
 
 	srv, err := web.New(web.Config{Side: cfg.Side, Version: version, SecureCookies: cfg.SecureCookies}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: auditLog, Docs: documents, Matters: engine, Subjects: subjects,
-		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim}}, log)
+		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}}, log)
 	if err != nil {
 		return err
 	}

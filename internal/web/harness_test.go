@@ -91,7 +91,7 @@ func newHarness(t testing.TB, d *db.DB) *harness {
 	subjects := subject.NewStore(d, pii.New(ring), acc.Policy(), log, subject.Options{})
 	sim := connector.NewSimulator(1)
 	s, err := web.New(web.Config{Side: "all", Version: "test"}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: log, Docs: documents, Matters: engine, Subjects: subjects,
-		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim}},
+		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

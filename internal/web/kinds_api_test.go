@@ -5,7 +5,9 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
+	"liandong/internal/connector"
 	"liandong/internal/db"
 	"liandong/internal/db/dbtest"
 	"liandong/internal/directory"
@@ -102,5 +104,61 @@ func TestAssistKindsThroughTheAPI(t *testing.T) {
 				t.Errorf("%s ended in %q, want %q", k.kind, detail.Matter.State, k.final)
 			}
 		}
+	})
+}
+
+// The detention centre takes a delivered person in through its system
+// (S-ASSIST-2): an ordinary adult is taken in and the term starts; a
+// pregnant woman is refused on the legal ground, which the court sees.
+func TestDetentionIntakeThroughTheCentreSystem(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		h.addUser("zhang", "fy411600-zxj", directory.CourtOfficer)
+		h.addUser("jls", "ga411600-jls", directory.PoliceHandler)
+		court, centre := h.session("zhang").Token, h.session("jls").Token
+		var adult, pregnant connector.SimPerson
+		for _, p := range connector.NewSimulator(1).People() {
+			switch {
+			case p.Pregnant && pregnant.IDNumber == "":
+				pregnant = p
+			case p.Note == "" && adult.IDNumber == "" && time.Since(p.BirthDate) > 20*365*24*time.Hour && time.Since(p.BirthDate) < 60*365*24*time.Hour:
+				adult = p
+			}
+		}
+		for i, tc := range []struct {
+			person connector.SimPerson
+			state  string
+		}{{adult, "detained"}, {pregnant, "refused"}} {
+			body := fmt.Sprintf(`{"kind":"detention","case_number":"（2025）豫16执%d号","addressed_unit":"ga411600-jls","debtor":{"name":%q,"id_number":%q},`+
+				`"payload":{"decision_digest":%q,"approved_by":"president","approved_at":"2025-03-03 12:00","term_days":10,"reason":"拒不报告财产"}}`,
+				400+i, tc.person.Name, tc.person.IDNumber, strings.Repeat("a1", 32))
+			var m struct {
+				ID int64 `json:"id"`
+			}
+			decodeInto(t, h.call("POST", "/api/v1/matters", court, "application/json", strings.NewReader(body)), &m)
+			path := fmt.Sprintf("/api/v1/matters/%d", m.ID)
+			res := h.call("POST", path+"/actions/deliver", court, "application/json", strings.NewReader(`{"payload":{"officers":"李法警","delivered_at":"2025-03-03 14:00"}}`))
+			res.Body.Close()
+			var out struct {
+				Accepted bool `json:"accepted"`
+			}
+			decodeInto(t, h.call("POST", path+"/intake-via-system", centre, "application/json", strings.NewReader(`{}`)), &out)
+			var detail struct {
+				Matter struct {
+					State string `json:"state"`
+				} `json:"matter"`
+			}
+			decodeInto(t, h.call("GET", path, court, "", nil), &detail)
+			if detail.Matter.State != tc.state || out.Accepted != (tc.state == "detained") {
+				t.Errorf("%s (%s): state %q accepted=%v, want %q", tc.person.Name, tc.person.Note, detail.Matter.State, out.Accepted, tc.state)
+			}
+		}
+		// The court cannot take a person in for the centre.
+		res := h.call("POST", "/api/v1/matters/1/intake-via-system", court, "application/json", strings.NewReader(`{}`))
+		if res.StatusCode != 403 {
+			t.Errorf("court using the centre's intake: %d, want 403", res.StatusCode)
+		}
+		res.Body.Close()
 	})
 }

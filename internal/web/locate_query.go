@@ -22,6 +22,7 @@ type Connectors struct {
 	Population connector.Population
 	ExitEntry  connector.ExitEntry
 	Hotel      connector.Hotel
+	Detention  connector.Detention
 }
 
 // querySince is how far back crossings and stays are searched. Three years

@@ -288,6 +288,9 @@ type matterData struct {
 	Actions  []actionView
 	Deadline string
 	CanQuery bool // a locate the user may answer: offer the system query
+	// CanIntake: a delivered detention the centre may take in through its
+	// system.
+	CanIntake bool
 }
 
 func (s *Server) matterData(r *http.Request, rq *request, id int64, failed string, e *apperr.Error) (matterData, error) {
@@ -352,6 +355,9 @@ func (s *Server) matterData(r *http.Request, rq *request, id int64, failed strin
 		d.Actions = append(d.Actions, av)
 		if m.Kind == "locate" && t.Action == matter.ActionAddClue && m.SubjectID != 0 && s.conn.Population != nil {
 			d.CanQuery = true
+		}
+		if m.Kind == "detention" && t.Action == matter.ActionIntake && m.SubjectID != 0 && s.conn.Detention != nil {
+			d.CanIntake = true
 		}
 	}
 	return d, nil
