@@ -203,7 +203,7 @@ func (s *Server) apiMatter(w http.ResponseWriter, r *http.Request, rq *request) 
 	timeline := make([]eventJSON, len(events))
 	for i, e := range events {
 		timeline[i] = eventJSON{ID: e.ID, Seq: e.Seq, Side: string(e.Side), Username: e.Username, Unit: e.UnitCode, Role: e.Role,
-			At: e.At, Action: e.Type, Label: k.ActionLabel(e.Type), Payload: e.Payload, Documents: nonNil(e.Documents)}
+			At: e.At, Action: e.Type, Label: k.ActionLabel(e.Type), Payload: json.RawMessage(maskPersonal(string(e.Payload))), Documents: nonNil(e.Documents)}
 	}
 	actions := []actionJSON{}
 	for _, t := range s.matters.Allowed(r.Context(), *rq.User, m) {
