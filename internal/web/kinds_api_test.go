@@ -162,3 +162,49 @@ func TestDetentionIntakeThroughTheCentreSystem(t *testing.T) {
 		res.Body.Close()
 	})
 }
+
+// The exit–entry administration lodges and lifts the border control
+// through its system (S-ASSIST-1), and the matter records the control id.
+func TestExitbanBorderControlThroughTheSystem(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, dbtest.SQLite(t))
+	h.addUser("zhang", "fy411600-zxj", directory.CourtOfficer)
+	h.addUser("crj", "ga411600-crj", directory.PoliceHandler)
+	court, crj := h.session("zhang").Token, h.session("crj").Token
+	body := `{"kind":"exitban","case_number":"（2025）豫16执500号","addressed_unit":"ga411600-crj","payload":{"decision_digest":"` + strings.Repeat("a1", 32) +
+		`","person":{"name":"张某","id_number":"` + validID("41160219900101123") + `","role":"debtor"},"travel_documents":[{"kind":"passport","number":"E12345678"}]}}`
+	var m struct {
+		ID int64 `json:"id"`
+	}
+	decodeInto(t, h.call("POST", "/api/v1/matters", court, "application/json", strings.NewReader(body)), &m)
+	path := fmt.Sprintf("/api/v1/matters/%d", m.ID)
+	state := func() string {
+		var d struct {
+			Matter struct {
+				State string `json:"state"`
+			} `json:"matter"`
+		}
+		decodeInto(t, h.call("GET", path, court, "", nil), &d)
+		return d.Matter.State
+	}
+	var out struct {
+		Action string `json:"action"`
+	}
+	decodeInto(t, h.call("POST", path+"/border-control", crj, "application/json", strings.NewReader(`{}`)), &out)
+	if out.Action != "lodge" || state() != "in_force" {
+		t.Fatalf("lodge through the system: %+v, state %s", out, state())
+	}
+	res := h.call("POST", path+"/actions/lift", court, "application/json", strings.NewReader(`{"payload":{"decision_digest":"`+strings.Repeat("c3", 32)+`","reason":"performed"}}`))
+	res.Body.Close()
+	decodeInto(t, h.call("POST", path+"/border-control", crj, "application/json", strings.NewReader(`{}`)), &out)
+	if out.Action != "confirm_lift" || state() != "lifted" {
+		t.Errorf("lift through the system: %+v, state %s", out, state())
+	}
+	// The timeline shows the person's ID number masked.
+	res = h.call("GET", path, court, "", nil)
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if strings.Contains(string(b), validID("41160219900101123")) {
+		t.Error("the API timeline shows the full ID number")
+	}
+}

@@ -110,6 +110,8 @@ func probes() []probe {
 		{"POST", "/matters/{matter}/act/suggest_review", access.ActionMatterAct, formBody(""), func(access.Principal) *access.Target { t := matterTarget; return &t }},
 		{"POST", "/matters/{matter}/query-systems", access.ActionMatterAct, formBody(""), func(access.Principal) *access.Target { t := matterTarget; return &t }},
 		{"POST", "/api/v1/matters/{matter}/query-systems", access.ActionMatterAct, jsonBody(map[string]any{}), func(access.Principal) *access.Target { t := matterTarget; return &t }},
+		{"POST", "/matters/{matter}/border-control", access.ActionMatterAct, formBody(""), func(access.Principal) *access.Target { t := matterTarget; return &t }},
+		{"POST", "/api/v1/matters/{matter}/border-control", access.ActionMatterAct, jsonBody(map[string]any{}), func(access.Principal) *access.Target { t := matterTarget; return &t }},
 		{"POST", "/matters/{matter}/intake-via-system", access.ActionMatterAct, formBody(""), func(access.Principal) *access.Target { t := matterTarget; return &t }},
 		{"POST", "/api/v1/matters/{matter}/intake-via-system", access.ActionMatterAct, jsonBody(map[string]any{}), func(access.Principal) *access.Target { t := matterTarget; return &t }},
 		{"GET", "/notifications", access.ActionSelf, nil, nil},
@@ -181,7 +183,7 @@ func TestRouteRoleUnitMatrix(t *testing.T) {
 				continue
 			}
 			key := rt.method + " " + rt.path
-			key = strings.NewReplacer("{username}", victim, "{$}", "", "{id}/revoke", "999999/revoke", "{id}/read", "1/read", "{id}/actions/{action}", matterPath+"/actions/suggest_review", "{id}/act/{action}", matterPath+"/act/suggest_review", "{id}/query-systems", matterPath+"/query-systems", "{id}/intake-via-system", matterPath+"/intake-via-system", "{id}", matterPath).Replace(key)
+			key = strings.NewReplacer("{username}", victim, "{$}", "", "{id}/revoke", "999999/revoke", "{id}/read", "1/read", "{id}/actions/{action}", matterPath+"/actions/suggest_review", "{id}/act/{action}", matterPath+"/act/suggest_review", "{id}/query-systems", matterPath+"/query-systems", "{id}/intake-via-system", matterPath+"/intake-via-system", "{id}/border-control", matterPath+"/border-control", "{id}", matterPath).Replace(key)
 			p, ok := byKey[key]
 			if !ok {
 				t.Errorf("route %s has no probe in the permission matrix", key)

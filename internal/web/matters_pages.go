@@ -291,6 +291,9 @@ type matterData struct {
 	// CanIntake: a delivered detention the centre may take in through its
 	// system.
 	CanIntake bool
+	// CanBorder: an exit ban the exit–entry handler may lodge or lift
+	// through the border-control system.
+	CanBorder bool
 }
 
 func (s *Server) matterData(r *http.Request, rq *request, id int64, failed string, e *apperr.Error) (matterData, error) {
@@ -355,6 +358,9 @@ func (s *Server) matterData(r *http.Request, rq *request, id int64, failed strin
 		d.Actions = append(d.Actions, av)
 		if m.Kind == "locate" && t.Action == matter.ActionAddClue && m.SubjectID != 0 && s.conn.Population != nil {
 			d.CanQuery = true
+		}
+		if m.Kind == "exitban" && (t.Action == matter.ActionLodge || t.Action == matter.ActionConfirmLift) && s.conn.ExitEntry != nil {
+			d.CanBorder = true
 		}
 		if m.Kind == "detention" && t.Action == matter.ActionIntake && m.SubjectID != 0 && s.conn.Detention != nil {
 			d.CanIntake = true
