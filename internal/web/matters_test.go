@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -269,4 +271,39 @@ func TestLocateQueriesThePoliceSystems(t *testing.T) {
 			t.Errorf("audited reveal and query: %d, %v", n, err)
 		}
 	})
+}
+
+// A request form with its 拘传票 attached: a scanned warrant of a few MiB
+// goes through the page (multipart uploads get the upload cap, not the
+// 1 MiB cap of ordinary bodies).
+func TestMatterFormTakesALargeDocument(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, dbtest.SQLite(t))
+	h.addUser("zhang", "fy411600-zxj", directory.CourtOfficer)
+	b := h.browser()
+	b.post("/login", url.Values{"username": {"zhang"}, "password": {testPassword}})
+	b.get("/matters/new?kind=summons")
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range map[string]string{"csrf": b.csrf, "kind": "summons", "case_number": "（2024）豫16执100号", "addressed_unit": "ga411602",
+		"approved_by": "president", "approved_at": "2025-03-02T17:00", "reason": "经两次传票传唤无正当理由拒不到场"} {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("warrant_digest", "拘传票.pdf")
+	fw.Write([]byte("%PDF-1.4\n"))
+	fw.Write(bytes.Repeat([]byte("% scanned page padding\n"), (2<<20)/23))
+	fw.Write([]byte("startxref\n0\n%%EOF\n"))
+	mw.Close()
+	req, _ := http.NewRequest("POST", h.srv.URL+"/matters", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Origin", h.srv.URL)
+	res, err := b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Request.URL.Path, "/matters/") || !strings.Contains(string(body), "协助拘传") {
+		t.Fatalf("a summons with a 2 MiB warrant: %d at %s", res.StatusCode, res.Request.URL)
+	}
 }

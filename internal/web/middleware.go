@@ -124,12 +124,14 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBodies caps request bodies; uploads get a larger cap on their own
-// routes.
+// limitBodies caps request bodies; multipart uploads get a larger cap.
 func (s *Server) limitBodies(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// File uploads come as multipart forms (documents, the verify page,
+		// the matter forms with their 拘传票, 决定书 …): they get the upload
+		// cap, everything else the small one.
 		limit := s.cfg.MaxBody
-		if strings.HasPrefix(r.URL.Path, "/api/v1/documents") || strings.HasPrefix(r.URL.Path, "/documents/") || strings.HasPrefix(r.URL.Path, "/verify") {
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 			limit = s.cfg.MaxUpload
 		}
 		if r.ContentLength > limit {
