@@ -16,6 +16,7 @@ import (
 	"liandong/internal/audit"
 	"liandong/internal/db"
 	"liandong/internal/signer"
+	"liandong/internal/workday"
 )
 
 const auditHelp = `liandong audit —— 防篡改审计日志：核验、导出、归档
@@ -364,7 +365,7 @@ func parseDay(s, field string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.ParseInLocation("2006-01-02", s, time.FixedZone("CST", 8*3600))
+	t, err := time.ParseInLocation("2006-01-02", s, workday.Location())
 	if err != nil {
 		return time.Time{}, apperr.Invalidf(field, "audit.bad_date", "--%s 的日期“%s”无效，应为 YYYY-MM-DD", field, s)
 	}

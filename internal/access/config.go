@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"liandong/internal/directory"
+	"liandong/internal/workday"
 )
 
 // Config tunes the service. Zero fields take the defaults below; NewService
@@ -70,7 +71,7 @@ const (
 
 // chinaTime is UTC+8; China has had no daylight saving since 1991, so a
 // fixed zone is exact and needs no tzdata on the server.
-var chinaTime = time.FixedZone("CST", 8*3600)
+var chinaTime = workday.Location()
 
 func (c Config) withDefaults() Config {
 	if c.Now == nil {

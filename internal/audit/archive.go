@@ -16,6 +16,7 @@ import (
 
 	"liandong/internal/apperr"
 	"liandong/internal/db"
+	"liandong/internal/workday"
 )
 
 // RetentionMonths is how long entries stay online at least (网络安全法
@@ -359,4 +360,4 @@ func userMessage(err error) string {
 
 // chinaTime is China Standard Time (UTC+8, no daylight saving), for dates
 // shown to people.
-func chinaTime() *time.Location { return time.FixedZone("CST", 8*3600) }
+func chinaTime() *time.Location { return workday.Location() }

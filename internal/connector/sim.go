@@ -3,10 +3,12 @@ package connector
 import (
 	"sync"
 	"time"
+
+	"liandong/internal/workday"
 )
 
 // cst is China Standard Time; records are made in it.
-var cst = time.FixedZone("CST", 8*3600)
+var cst = workday.Location()
 
 // historyEnd anchors the generated history (registrations, crossings,
 // stays) so that the same seed always yields the same records.

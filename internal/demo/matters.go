@@ -18,6 +18,7 @@ import (
 	"liandong/internal/matter"
 	"liandong/internal/signer"
 	"liandong/internal/subject"
+	"liandong/internal/workday"
 )
 
 // MatterEnv is what LoadMatters works with: the services `liandong serve`
@@ -319,7 +320,7 @@ func asciiCase(s string) string {
 	return fmt.Sprintf("(%d) Yu %s %s %d", cn.Year, string(code[1:]), typ, cn.Seq)
 }
 
-var china = time.FixedZone("CST", 8*3600)
+var china = workday.Location()
 
 // matterSpecs are the demo matters, with times relative to now.
 func matterSpecs(now time.Time) []spec {

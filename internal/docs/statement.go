@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"liandong/internal/workday"
 )
 
 // A statement is the exact byte string a unit signs. It is plain UTF-8
@@ -49,7 +51,7 @@ const timeLayout = "2006-01-02T15:04:05.000000-07:00"
 
 // beijing is China Standard Time (UTC+8, no daylight saving since 1991),
 // fixed so statements do not depend on the tz database.
-var beijing = time.FixedZone("CST", 8*60*60)
+var beijing = workday.Location()
 
 // Statement is what a unit signs when it issues a document.
 type Statement struct {

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"liandong/internal/apperr"
+	"liandong/internal/workday"
 )
 
 // Payload helpers for the kinds' Validate functions. A payload is a JSON
@@ -82,7 +83,7 @@ func needTime(m map[string]json.RawMessage, name, label string) (time.Time, erro
 	return parseTime(name, label, s)
 }
 
-var china = time.FixedZone("CST", 8*3600)
+var china = workday.Location()
 
 func parseTime(name, label, s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {

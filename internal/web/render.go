@@ -7,10 +7,11 @@ import (
 	"time"
 
 	"liandong/internal/apperr"
+	"liandong/internal/workday"
 )
 
 // shanghai is the zone every date on a page is shown in (China has no DST).
-var shanghai = time.FixedZone("CST", 8*3600)
+var shanghai = workday.Location()
 
 var templateFuncs = template.FuncMap{
 	// when formats a time the way users read it: 2024-10-09 14:30.
