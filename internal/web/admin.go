@@ -39,10 +39,7 @@ func (s *Server) visibleUsers(r *http.Request, pr access.Principal) ([]userRow, 
 	if err != nil {
 		return nil, nil, err
 	}
-	names := map[string]string{}
-	for _, u := range units {
-		names[u.Code] = u.Label()
-	}
+	names := unitLabels(units)
 	pol := s.acc.Policy()
 	var out []userRow
 	for _, u := range users {

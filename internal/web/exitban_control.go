@@ -4,13 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"strconv"
 	"time"
 
 	"liandong/internal/access"
 	"liandong/internal/apperr"
-	"liandong/internal/audit"
 	"liandong/internal/connector"
 	"liandong/internal/matter"
 )
@@ -31,34 +28,21 @@ type exitbanRequest struct {
 // the exit–entry system (S-ASSIST-1; 出境入境管理法 arts. 12, 28, 65): the
 // exit–entry handler presses one button, the system answers with the
 // control's id (lodge) or confirms the lift, and the matter records it.
-func (s *Server) borderControl(ctx context.Context, pr access.Principal, id int64) (string, error) {
-	m, err := s.matters.Get(ctx, pr, id)
-	if err != nil {
-		return "", err
-	}
+func (s *Server) borderControl(ctx context.Context, pr access.Principal, m matter.Matter) (string, map[string]any, error) {
 	if m.Kind != "exitban" || s.conn.ExitEntry == nil {
-		return "", apperr.Invalidf("", "border.kind", "只有“限制出境”事项可以经边控系统布控或撤控")
+		return "", nil, apperr.Invalidf("", "border.kind", "只有“限制出境”事项可以经边控系统布控或撤控")
 	}
-	var next string
-	for _, t := range s.matters.Allowed(ctx, pr, m) {
-		if t.Action == matter.ActionLodge || t.Action == matter.ActionConfirmLift {
-			next = t.Action
-		}
-	}
+	next := s.allowedNow(ctx, pr, m, matter.ActionLodge, matter.ActionConfirmLift)
 	if next == "" {
-		return "", apperr.New(apperr.Forbidden, "border.not_now", "当前不能经边控系统布控或撤控（须为受理的出入境管理部门民警）")
-	}
-	events, err := s.matters.Timeline(ctx, pr, id)
-	if err != nil {
-		return "", err
+		return "", nil, apperr.New(apperr.Forbidden, "border.not_now", "当前不能经边控系统布控或撤控（须为受理的出入境管理部门民警）")
 	}
 	var req exitbanRequest
-	if len(events) == 0 || json.Unmarshal(events[0].Payload, &req) != nil || req.Person.IDNumber == "" {
-		return "", fmt.Errorf("border control for matter %d: no person in the creation event", id)
+	if err := s.creationPayload(ctx, pr, m, &req); err != nil || req.Person.IDNumber == "" {
+		return "", nil, fmt.Errorf("border control for matter %d: no person in the creation event: %v", m.ID, err)
 	}
 	now := time.Now()
 	var payload []byte
-	var detail string
+	var detail, flash string
 	switch next {
 	case matter.ActionLodge:
 		r := connector.Restriction{IDNumber: req.Person.IDNumber, Name: req.Person.Name, CaseNumber: m.CaseNumber, Court: m.CourtUnit, DecisionDigest: req.DecisionDigest}
@@ -67,66 +51,49 @@ func (s *Server) borderControl(ctx context.Context, pr access.Principal, id int6
 		}
 		cid, err := s.conn.ExitEntry.Restrict(ctx, r)
 		if err != nil {
-			return "", fmt.Errorf("lodge border control: %w", err)
+			return "", nil, fmt.Errorf("lodge border control: %w", err)
 		}
 		payload, _ = json.Marshal(map[string]string{"control_id": string(cid), "lodged_at": clueTime(now)})
-		detail = "lodged " + string(cid)
+		detail, flash = "lodged "+string(cid), "border_lodged"
 	case matter.ActionConfirmLift:
-		var cid string
-		for _, e := range events {
-			if e.Type == matter.ActionLodge {
-				var p struct {
-					ControlID string `json:"control_id"`
-				}
-				json.Unmarshal(e.Payload, &p)
-				cid = p.ControlID
-			}
+		cid, err := s.lodgedControl(ctx, pr, m)
+		if err != nil {
+			return "", nil, err
 		}
 		if cid != "" {
 			if err := s.conn.ExitEntry.Lift(ctx, connector.ControlID(cid), "法院决定解除限制出境（案号 "+m.CaseNumber+"）"); err != nil && !connector.IsNotFound(err) {
-				return "", fmt.Errorf("lift border control %s: %w", cid, err)
+				return "", nil, fmt.Errorf("lift border control %s: %w", cid, err)
 			}
 		}
 		payload, _ = json.Marshal(map[string]string{"lifted_at": clueTime(now)})
-		detail = "lifted " + cid
+		detail, flash = "lifted "+cid, "border_lifted"
 	}
-	e := audit.Entry{Username: pr.Username, UnitCode: pr.UnitCode, Role: roleList(pr), Source: pr.Source, Action: "connector.border_control",
-		Object: "matter:" + strconv.FormatInt(id, 10), CaseNumber: m.CaseNumber, Outcome: audit.OK, Detail: detail}
-	if _, err := s.audit.Record(ctx, e); err != nil {
-		return "", err
+	if err := s.recordSystemCall(ctx, pr, "connector.border_control", m, detail); err != nil {
+		return "", nil, err
 	}
-	if _, _, err := s.matters.Act(ctx, pr, id, next, 0, payload, nil); err != nil {
-		return "", err
+	if _, _, err := s.matters.Act(ctx, pr, m.ID, next, 0, payload, nil); err != nil {
+		return "", nil, err
 	}
-	return next, nil
+	return flash, map[string]any{"action": next}, nil
 }
 
-func (s *Server) apiBorderControl(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := matterID(r)
+// lodgedControl finds the control id the lodge event recorded, "" if the
+// control was lodged by hand without one.
+func (s *Server) lodgedControl(ctx context.Context, pr access.Principal, m matter.Matter) (string, error) {
+	events, err := s.matters.Timeline(ctx, pr, m.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
-	done, err := s.borderControl(r.Context(), *rq.User, id)
-	if err != nil {
-		return err
+	cid := ""
+	for _, e := range events {
+		if e.Type == matter.ActionLodge {
+			var p struct {
+				ControlID string `json:"control_id"`
+			}
+			if json.Unmarshal(e.Payload, &p) == nil {
+				cid = p.ControlID
+			}
+		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"action": done})
-	return nil
-}
-
-func (s *Server) borderControlSubmit(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := matterID(r)
-	if err != nil {
-		return err
-	}
-	done, err := s.borderControl(r.Context(), *rq.User, id)
-	if err != nil {
-		return err
-	}
-	flash := "border_lodged"
-	if done == matter.ActionConfirmLift {
-		flash = "border_lifted"
-	}
-	http.Redirect(w, r, "/matters/"+strconv.FormatInt(id, 10)+"?done="+flash, http.StatusSeeOther)
-	return nil
+	return cid, nil
 }

@@ -73,15 +73,25 @@ type matterRow struct {
 	Other                                        string // the other party's unit name
 }
 
-func (s *Server) matterRows(r *http.Request, pr access.Principal, ms []matter.Matter) ([]matterRow, error) {
+// unitLabels maps unit codes to the short names people read.
+func unitLabels(units []directory.Unit) map[string]string {
+	names := make(map[string]string, len(units))
+	for _, u := range units {
+		names[u.Code] = u.Label()
+	}
+	return names
+}
+
+// unitNames reads the directory once for a page's unit names.
+func (s *Server) unitNames(r *http.Request) (map[string]string, error) {
 	units, err := s.dir.Units(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	names := map[string]string{}
-	for _, u := range units {
-		names[u.Code] = u.Label()
-	}
+	return unitLabels(units), nil
+}
+
+func matterRows(names map[string]string, pr access.Principal, ms []matter.Matter) []matterRow {
 	now := time.Now()
 	out := make([]matterRow, len(ms))
 	for i, m := range ms {
@@ -100,7 +110,7 @@ func (s *Server) matterRows(r *http.Request, pr access.Principal, ms []matter.Ma
 		row.Other = names[other]
 		out[i] = row
 	}
-	return out, nil
+	return out
 }
 
 type mattersData struct {
@@ -118,11 +128,11 @@ func (s *Server) mattersPage(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		return err
 	}
-	rows, err := s.matterRows(r, *rq.User, p.Matters)
+	names, err := s.unitNames(r)
 	if err != nil {
 		return err
 	}
-	d := mattersData{Rows: rows, Kinds: matter.Kinds(), Filter: map[string]string{"kind": f.Kind, "overdue": q.Get("overdue")},
+	d := mattersData{Rows: matterRows(names, *rq.User, p.Matters), Kinds: matter.Kinds(), Filter: map[string]string{"kind": f.Kind, "overdue": q.Get("overdue")},
 		CanCreate: roleGranted(*rq.User, access.ActionMatterCreate)}
 	if p.Next != "" {
 		v := r.URL.Query()
@@ -305,12 +315,12 @@ func (s *Server) matterData(r *http.Request, rq *request, id int64, failed strin
 	if err != nil {
 		return matterData{}, err
 	}
-	rows, err := s.matterRows(r, *rq.User, []matter.Matter{m})
+	names, err := s.unitNames(r)
 	if err != nil {
 		return matterData{}, err
 	}
 	k, _ := matter.KindByName(m.Kind)
-	d := matterData{Row: rows[0], Kind: k}
+	d := matterData{Row: matterRows(names, *rq.User, []matter.Matter{m})[0], Kind: k}
 	if m.DueAt != nil {
 		d.Deadline = m.DueAt.In(shanghai).Format("2006-01-02 15:04")
 	}
@@ -318,14 +328,6 @@ func (s *Server) matterData(r *http.Request, rq *request, id int64, failed strin
 		if sub, err := s.subjects.Get(r.Context(), m.SubjectID); err == nil {
 			d.Subject = &sub
 		}
-	}
-	units, err := s.dir.Units(r.Context())
-	if err != nil {
-		return matterData{}, err
-	}
-	names := map[string]string{}
-	for _, u := range units {
-		names[u.Code] = u.Label()
 	}
 	for _, ev := range events {
 		pairs := payloadPairs(ev.Payload)
