@@ -178,7 +178,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	// matters and escalates; in --side all the loopback carries each side's
 	// events to the other, the same path the exchange between two nodes
 	// will take.
-	engine, err := matter.New(ctx, d, dir, acc.Policy(), auditLog, keys, matter.Config{Side: cfg.Side, Logger: log})
+	engine, err := matter.New(ctx, d, dir, acc.Policy(), auditLog, keys, ring, matter.Config{Side: cfg.Side, Logger: log})
 	if err != nil {
 		return fmt.Errorf("matter engine: %w", err)
 	}

@@ -284,8 +284,7 @@ func (l *loader) backdated(ctx context.Context) (*matter.Engine, error) {
 	}
 	y, mo, d := day.In(china).Date()
 	at := time.Date(y, mo, d, 9, 30, 0, 0, china)
-	cfg.Now = func() time.Time { return at }
-	return matter.New(ctx, l.env.DB, l.env.Dir, l.env.Access.Policy(), l.env.Audit, l.env.Keys, cfg)
+	return l.env.Matters.WithNow(func() time.Time { return at }), nil
 }
 
 func hasAction(acts []act, action string) bool {

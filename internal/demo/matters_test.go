@@ -43,7 +43,7 @@ func services(t *testing.T, d *db.DB) demo.MatterEnv {
 	auditLog := audit.New(d, keys, audit.Options{})
 	documents := docs.NewStore(d, keys, dir, auditLog, docs.Options{})
 	acc := access.NewService(d, dir, auditLog, ring, access.Config{})
-	engine, err := matter.New(ctx, d, dir, acc.Policy(), auditLog, keys, matter.Config{Side: "all"})
+	engine, err := matter.New(ctx, d, dir, acc.Policy(), auditLog, keys, ring, matter.Config{Side: "all"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"liandong/internal/db"
 	"liandong/internal/directory"
 	"liandong/internal/ident"
+	"liandong/internal/keyring"
 	"liandong/internal/signer"
 	"liandong/internal/workday"
 )
@@ -96,11 +97,16 @@ type Engine struct {
 	key    *signer.Key // the node key that signs envelopes and receipts
 	cfg    Config
 	stmts  map[string]*sql.Stmt // the hot statements, prepared (nil: plain SQL)
+	vault  vault                // seals payloads and envelopes at rest
 }
 
-// New returns an engine. It creates the node key on first use, so call it
-// at start-up on a migrated database.
-func New(ctx context.Context, d *db.DB, dir *directory.Store, policy *access.Policy, log *audit.Log, keys *signer.Store, cfg Config) (*Engine, error) {
+// New returns an engine. It creates the node key on first use and seals
+// payloads an earlier version left in clear, so call it at start-up on a
+// migrated database. ring seals payloads and envelopes at rest (S-SEC-3).
+func New(ctx context.Context, d *db.DB, dir *directory.Store, policy *access.Policy, log *audit.Log, keys *signer.Store, ring *keyring.Ring, cfg Config) (*Engine, error) {
+	if ring == nil {
+		return nil, errors.New("matter engine: no keyring to seal payloads with")
+	}
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
@@ -114,7 +120,24 @@ func New(ctx context.Context, d *db.DB, dir *directory.Store, policy *access.Pol
 	if err != nil {
 		return nil, fmt.Errorf("matter engine: node key: %w", err)
 	}
-	return &Engine{db: d, dir: dir, policy: policy, audit: log, key: key, cfg: cfg, stmts: prepareStatements(ctx, d.Write())}, nil
+	en := &Engine{db: d, dir: dir, policy: policy, audit: log, key: key, cfg: cfg, vault: vault{ring}}
+	n, err := en.sealLegacy(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("matter engine: %w", err)
+	}
+	if n > 0 {
+		cfg.Logger.Info("sealed payloads stored in clear by an earlier version", "rows", n)
+	}
+	en.stmts = prepareStatements(ctx, d.Write())
+	return en, nil
+}
+
+// WithNow returns an engine on the same database, keys and statements
+// whose clock is now: the demo files matters back-dated through it.
+func (en *Engine) WithNow(now func() time.Time) *Engine {
+	c := *en
+	c.cfg.Now = now
+	return &c
 }
 
 // Config returns the engine's configuration with defaults filled in.
@@ -420,11 +443,15 @@ func (en *Engine) Act(ctx context.Context, pr access.Principal, id int64, action
 			return err
 		}
 		if t.DueFor != nil && len(e.Clocks) > 0 {
-			var create string
-			if err := tx.QueryRowContext(ctx, `SELECT payload FROM matter_events WHERE matter_id = $1 AND seq = 1`, cur.ID).Scan(&create); err != nil {
+			var createID, stored string
+			if err := tx.QueryRowContext(ctx, `SELECT id, payload FROM matter_events WHERE matter_id = $1 AND seq = 1`, cur.ID).Scan(&createID, &stored); err != nil {
 				return fmt.Errorf("matter %d: creation payload: %w", cur.ID, err)
 			}
-			dueFor(t, cur, json.RawMessage(create), e.Clocks, now)
+			create, err := en.vault.openPayload(createID, stored)
+			if err != nil {
+				return fmt.Errorf("matter %d: creation payload: %w", cur.ID, err)
+			}
+			dueFor(t, cur, create, e.Clocks, now)
 		}
 		res, err := en.commit(ctx, tx, k, &c, e, pr.Source, false)
 		if err != nil {

@@ -83,8 +83,12 @@ func (en *Engine) queue(ctx context.Context, tx txq, m Matter, e Event) error {
 	if err != nil {
 		return err
 	}
+	sealed, err := en.vault.sealBody(e.ID, body)
+	if err != nil {
+		return err
+	}
 	for _, r := range to {
-		if _, err := tx.ExecContext(ctx, qInsertEnvelope, e.ID, string(r), string(e.Side), body, sig, en.key.Fingerprint, e.At); err != nil {
+		if _, err := tx.ExecContext(ctx, qInsertEnvelope, e.ID, string(r), string(e.Side), sealed, sig, en.key.Fingerprint, e.At); err != nil {
 			return fmt.Errorf("queue event %s for %s: %w", e.ID, r, err)
 		}
 	}
@@ -181,7 +185,7 @@ func (en *Engine) apply(ctx context.Context, tx *sql.Tx, env Envelope, e Event) 
 				return "", fmt.Errorf("apply event %s: %w", e.ID, err)
 			}
 			if n == 0 { // the matter that opened this one has not arrived yet
-				return ReceiptHeld, hold(ctx, tx, env, e)
+				return ReceiptHeld, en.hold(ctx, tx, env, e)
 			}
 		}
 		if _, err := en.commit(ctx, tx, k, nil, e, "exchange:"+string(env.Sender), true); err != nil {
@@ -189,7 +193,7 @@ func (en *Engine) apply(ctx context.Context, tx *sql.Tx, env Envelope, e Event) 
 		}
 		return ReceiptApplied, en.drain(ctx, tx, e.MatterUID)
 	case errors.Is(err, sql.ErrNoRows):
-		return ReceiptHeld, hold(ctx, tx, env, e)
+		return ReceiptHeld, en.hold(ctx, tx, env, e)
 	case err != nil:
 		return "", fmt.Errorf("apply event %s: %w", e.ID, err)
 	}
@@ -199,7 +203,7 @@ func (en *Engine) apply(ctx context.Context, tx *sql.Tx, env Envelope, e Event) 
 	}
 	switch {
 	case e.Seq > c.matter.Seq+1:
-		return ReceiptHeld, hold(ctx, tx, env, e)
+		return ReceiptHeld, en.hold(ctx, tx, env, e)
 	case e.Seq <= c.matter.Seq:
 		return "", apperr.New(apperr.Conflict, CodeFork,
 			fmt.Sprintf("两个节点的事项记录不一致：第 %d 条事件已存在且不同（事项 %s）", e.Seq, e.MatterUID))
@@ -210,7 +214,7 @@ func (en *Engine) apply(ctx context.Context, tx *sql.Tx, env Envelope, e Event) 
 	return ReceiptApplied, en.drain(ctx, tx, e.MatterUID)
 }
 
-func hold(ctx context.Context, tx *sql.Tx, env Envelope, e Event) error {
+func (en *Engine) hold(ctx context.Context, tx *sql.Tx, env Envelope, e Event) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM matter_inbox WHERE event_id = $1`, e.ID).Scan(&n); err != nil || n > 0 {
 		return err
@@ -219,8 +223,12 @@ func hold(ctx context.Context, tx *sql.Tx, env Envelope, e Event) error {
 	if e.Header != nil {
 		parent = e.Header.ParentUID
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO matter_inbox (event_id, matter_uid, seq, parent_uid, sender, body, signature, key_fingerprint, received_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, e.ID, e.MatterUID, e.Seq, parent, string(env.Sender), env.Body, env.Signature, env.KeyFingerprint, db.Now())
+	sealed, err := en.vault.sealBody(e.ID, env.Body)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO matter_inbox (event_id, matter_uid, seq, parent_uid, sender, body, signature, key_fingerprint, received_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, e.ID, e.MatterUID, e.Seq, parent, string(env.Sender), sealed, env.Signature, env.KeyFingerprint, db.Now())
 	if err != nil {
 		return fmt.Errorf("hold event %s: %w", e.ID, err)
 	}
@@ -243,6 +251,9 @@ func (en *Engine) drain(ctx context.Context, tx *sql.Tx, uid string) error {
 		}
 		if err != nil {
 			return fmt.Errorf("drain held creations under %s: %w", uid, err)
+		}
+		if env.Body, err = en.vault.openBody(env.EventID, env.Body); err != nil {
+			return fmt.Errorf("drain held event: %w", err)
 		}
 		e, err := DecodeCanonical(env.Body)
 		if err != nil {
@@ -284,6 +295,9 @@ func (en *Engine) drainOwn(ctx context.Context, tx *sql.Tx, uid string) error {
 			return fmt.Errorf("drain held events of %s: %w", uid, err)
 		}
 		env.Sender = Side(sender)
+		if env.Body, err = en.vault.openBody(env.EventID, env.Body); err != nil {
+			return fmt.Errorf("drain held event: %w", err)
+		}
 		e, err := DecodeCanonical(env.Body)
 		if err != nil {
 			return fmt.Errorf("drain held event %s: %w", env.EventID, err)
@@ -363,6 +377,10 @@ func (d *Dispatcher) batch(ctx context.Context, limit int) (int, error) {
 			return 0, fmt.Errorf("read outbox: %w", err)
 		}
 		p.env.Sender, p.env.Recipient = Side(s), Side(r)
+		if p.env.Body, err = d.en.vault.openBody(p.env.EventID, p.env.Body); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("read outbox: %w", err)
+		}
 		ps = append(ps, p)
 	}
 	rows.Close()

@@ -29,6 +29,9 @@ func pending(t *testing.T, f *fixture) []matter.Envelope {
 			t.Fatal(err)
 		}
 		e.Sender, e.Recipient = matter.Side(s), matter.Side(r)
+		if e.Body, err = f.en.OpenBody(e.EventID, e.Body); err != nil {
+			t.Fatal(err)
+		}
 		out = append(out, e)
 	}
 	return out

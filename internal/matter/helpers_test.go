@@ -48,6 +48,7 @@ type fixture struct {
 	policy *access.Policy
 	log    *audit.Log
 	keys   *signer.Store
+	ring   *keyring.Ring
 	clock  *clock
 	en     *matter.Engine
 	people map[string]access.Principal
@@ -95,7 +96,8 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{d: d, dir: dir, clock: &clock{t: t0}, people: map[string]access.Principal{}}
-	f.keys = signer.NewStore(d, newRing(t))
+	f.ring = newRing(t)
+	f.keys = signer.NewStore(d, f.ring)
 	f.log = audit.New(d, f.keys, audit.Options{Now: f.clock.Now})
 	f.policy = access.NewPolicy(dir, access.Config{Now: f.clock.Now})
 	for _, p := range people {
@@ -123,7 +125,7 @@ func (f *fixture) engine(t testing.TB, cfg matter.Config) *matter.Engine {
 	if cfg.Now == nil {
 		cfg.Now = f.clock.Now
 	}
-	en, err := matter.New(context.Background(), f.d, f.dir, f.policy, f.log, f.keys, cfg)
+	en, err := matter.New(context.Background(), f.d, f.dir, f.policy, f.log, f.keys, f.ring, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ func (en *Engine) Timeline(ctx context.Context, pr access.Principal, id int64) (
 	if err != nil {
 		return nil, err
 	}
-	evs, err := events(ctx, en.db.Read(), id)
+	evs, err := en.vault.events(ctx, en.db.Read(), id)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (en *Engine) Timeline(ctx context.Context, pr access.Principal, id int64) (
 // Derived replays matter id from its events (for checks and tools; no
 // permission check: callers hold the matter already).
 func (en *Engine) Derived(ctx context.Context, id int64) (Derived, []Event, error) {
-	evs, err := events(ctx, en.db.Read(), id)
+	evs, err := en.vault.events(ctx, en.db.Read(), id)
 	if err != nil {
 		return Derived{}, nil, err
 	}

@@ -114,7 +114,7 @@ func TestTakeoverClockIsConfigurable_S_LOC_3(t *testing.T) {
 		if m.DueAt == nil || m.DueAt.Sub(t0) != 4*time.Hour {
 			t.Errorf("takeover due %v", m.DueAt)
 		}
-		_, err := matter.New(context.Background(), f.d, f.dir, f.policy, f.log, f.keys,
+		_, err := matter.New(context.Background(), f.d, f.dir, f.policy, f.log, f.keys, f.ring,
 			matter.Config{Clocks: map[matter.ClockID]matter.Period{matter.ClockDetentionTerm: {N: 20, Unit: "days"}}})
 		if err == nil {
 			t.Error("the detention term was configurable")

@@ -223,7 +223,7 @@ func (en *Engine) commit(ctx context.Context, sqlTx *sql.Tx, k *Kind, cur *curre
 		}
 	}
 	e.MatterID = m.ID
-	if err := insertEvent(ctx, tx, e); err != nil {
+	if err := en.insertEvent(ctx, tx, e); err != nil {
 		return committed{}, err
 	}
 	for _, dl := range d.Deadlines {
@@ -260,15 +260,19 @@ func (en *Engine) commit(ctx context.Context, sqlTx *sql.Tx, k *Kind, cur *curre
 	return committed{matter: m, event: e, transition: t}, nil
 }
 
-func insertEvent(ctx context.Context, tx txq, e Event) error {
+func (en *Engine) insertEvent(ctx context.Context, tx txq, e Event) error {
+	payload, err := en.vault.sealPayload(e.ID, e.Payload)
+	if err != nil {
+		return err
+	}
 	docs, _ := json.Marshal(nonNil(e.Documents))
 	clocks, _ := json.Marshal(nonNilClocks(e.Clocks))
 	header := []byte{}
 	if e.Header != nil {
 		header, _ = json.Marshal(e.Header)
 	}
-	_, err := tx.ExecContext(ctx, qInsertEvent,
-		e.ID, e.MatterID, e.Seq, string(e.Side), e.Username, e.UnitCode, e.Role, e.At, e.Type, string(e.Payload), string(docs), string(clocks), string(header))
+	_, err = tx.ExecContext(ctx, qInsertEvent,
+		e.ID, e.MatterID, e.Seq, string(e.Side), e.Username, e.UnitCode, e.Role, e.At, e.Type, payload, string(docs), string(clocks), string(header))
 	if err != nil {
 		if db.IsUniqueViolation(err) {
 			return errStale()
@@ -280,7 +284,7 @@ func insertEvent(ctx context.Context, tx txq, e Event) error {
 
 const eventColumns = `e.id, m.uid, m.kind, e.matter_id, e.seq, e.side, e.username, e.unit_code, e.role, e.at, e.type, e.payload, e.documents, e.clocks, e.header`
 
-func scanEvent(row interface{ Scan(...any) error }) (Event, error) {
+func (v vault) scanEvent(row interface{ Scan(...any) error }) (Event, error) {
 	var (
 		e                              Event
 		side, payload, docs, clocks, h string
@@ -289,7 +293,12 @@ func scanEvent(row interface{ Scan(...any) error }) (Event, error) {
 		&payload, &docs, &clocks, &h); err != nil {
 		return Event{}, err
 	}
-	e.Side, e.At, e.Payload = Side(side), db.Time(e.At), json.RawMessage(payload)
+	e.Side, e.At = Side(side), db.Time(e.At)
+	p, err := v.openPayload(e.ID, payload)
+	if err != nil {
+		return Event{}, err
+	}
+	e.Payload = p
 	if err := json.Unmarshal([]byte(docs), &e.Documents); err != nil {
 		return Event{}, fmt.Errorf("event %s: documents: %w", e.ID, err)
 	}
@@ -315,7 +324,7 @@ func scanEvent(row interface{ Scan(...any) error }) (Event, error) {
 }
 
 // events reads the events of matter id in sequence order.
-func events(ctx context.Context, q querier, id int64) ([]Event, error) {
+func (v vault) events(ctx context.Context, q querier, id int64) ([]Event, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+eventColumns+` FROM matter_events e JOIN matters m ON m.id = e.matter_id
 		WHERE e.matter_id = $1 ORDER BY e.seq`, id)
 	if err != nil {
@@ -324,7 +333,7 @@ func events(ctx context.Context, q querier, id int64) ([]Event, error) {
 	defer rows.Close()
 	var out []Event
 	for rows.Next() {
-		e, err := scanEvent(rows)
+		e, err := v.scanEvent(rows)
 		if err != nil {
 			return nil, fmt.Errorf("read events of matter %d: %w", id, err)
 		}

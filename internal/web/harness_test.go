@@ -84,7 +84,7 @@ func newHarness(t testing.TB, d *db.DB) *harness {
 	log := audit.New(d, keys, audit.Options{})
 	documents := docs.NewStore(d, keys, dir, log, docs.Options{})
 	acc := access.NewService(d, dir, log, ring, access.Config{HashPassword: cheapHash})
-	engine, err := matter.New(ctx, d, dir, acc.Policy(), log, keys, matter.Config{Side: "all"})
+	engine, err := matter.New(ctx, d, dir, acc.Policy(), log, keys, ring, matter.Config{Side: "all"})
 	if err != nil {
 		t.Fatal(err)
 	}
