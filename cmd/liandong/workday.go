@@ -91,7 +91,7 @@ func workdayDue(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return workdayBadInput(stderr, err)
 	}
-	if unit != workday.Hours {
+	if unit == workday.Days || unit == workday.Workdays {
 		// Holidays only matter to day counts; say so when a year on the way
 		// was counted by weekends alone.
 		warnUncovered(cal, start.Year(), due.Year(), stderr)

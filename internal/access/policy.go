@@ -179,6 +179,9 @@ var rules = []Rule{
 	// what is addressed to their unit, leaders also to the units under it.
 	{directory.CourtOfficer, ActionMatterCreate, ScopeOwnCourt, "S-NET", "执行法官以本院名义发起协作事项"},
 	{directory.CourtLeader, ActionMatterCreate, ScopeOwnCourt, "S-NET", "执行局领导以本院名义发起协作事项"},
+	// The kinds' tables narrow this to the one kind judicial police file:
+	// a call for police when enforcement meets violence.
+	{directory.JudicialPolice, ActionMatterCreate, ScopeOwnCourt, "S-ASSIST-3", "司法警察在执行现场请求出警"},
 	{directory.CourtOfficer, ActionMatterRead, ScopeOwnCourt, "S-SEC-2", "执行法官查看本院事项"},
 	{directory.CourtLeader, ActionMatterRead, ScopeCourtTree, "S-SEC-2", "执行局领导查看本院及下级法院事项"},
 	{directory.CourtPresident, ActionMatterRead, ScopeCourtTree, "S-SEC-2", "院领导查看本院及下级法院事项（审批拘留、罚款）"},

@@ -57,19 +57,21 @@ var dispatchKind = Kind{
 	CreateFields:   dispatchCallFields,
 	CreateFromForm: dispatchCallFromForm,
 	Transitions: append([]Transition{
-		{From: []State{NoState}, Action: ActionCreate, Label: "请求出警", Side: Court, Roles: courtActors,
+		// Judicial police escort enforcement (S-ASSIST-3 执行人员) and are
+		// often the ones facing the violence: they may raise the call.
+		{From: []State{NoState}, Action: ActionCreate, Label: "请求出警", Side: Court, Roles: append(append([]directory.Role(nil), courtActors...), directory.JudicialPolice),
 			To: DispatchRaised, Starts: []ClockID{ClockDispatchAck}, Clause: "S-ASSIST-3", Validate: validateDispatchCall},
 		{From: []State{DispatchRaised}, Action: ActionAcknowledge, Label: "接警", Side: Police, Roles: policeActors,
 			To: DispatchAcknowledged, Stops: []ClockID{ClockDispatchAck}, Clause: "S-ASSIST-3", Validate: validateNote,
 			Fields: noteForm},
 		{From: []State{DispatchAcknowledged}, Action: ActionDispatch, Label: "派警", Side: Police, Roles: policeActors,
-			To: DispatchDispatched, Clause: "S-ASSIST-3", Validate: validateDispatch,
+			To: DispatchDispatched, Starts: []ClockID{ClockDispatchArrive}, Clause: "S-ASSIST-3", Validate: validateDispatch,
 			Fields: []Field{
 				{Name: "units", Label: "出警单位", Type: FieldText, Required: true},
 				{Name: "officers", Label: "出警民警", Type: FieldText, Hint: "如：王警官等 4 人"},
 			}},
 		{From: []State{DispatchDispatched}, Action: ActionArrive, Label: "到达现场", Side: Police, Roles: policeActors,
-			To: DispatchOnScene, Clause: "S-ASSIST-3", Validate: validateNote,
+			To: DispatchOnScene, Stops: []ClockID{ClockDispatchArrive}, Clause: "S-ASSIST-3", Validate: validateNote,
 			Fields: noteForm},
 		{From: []State{DispatchOnScene}, Action: ActionResolve, Label: "处置完毕", Side: Police, Roles: policeActors,
 			To: DispatchResolved, Clause: "S-ASSIST-3", Validate: validateResolve,

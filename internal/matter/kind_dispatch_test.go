@@ -31,10 +31,16 @@ func TestDispatchEndToEnd_S_ASSIST_3(t *testing.T) {
 			_, err := f.en.Create(ctx, f.pr("officer"), matter.NewMatter{Kind: "dispatch", CaseNumber: caseNo, AddressedUnit: "ga411602-zhzx", Payload: json.RawMessage(p)})
 			wantInvalid(t, what, err)
 		}
-		_, err := f.en.Create(ctx, f.pr("jingcha"), matter.NewMatter{Kind: "dispatch", CaseNumber: caseNo, RequestingUnit: "fy411600-zxj",
-			AddressedUnit: "ga411602-zhzx", Payload: json.RawMessage(createPayloads["dispatch"])})
+		// Judicial police on the scene raise the call too (S-ASSIST-3), but
+		// file no other kind of matter.
+		if _, err := f.en.Create(ctx, f.pr("jingcha"), matter.NewMatter{Kind: "dispatch", CaseNumber: caseNo, RequestingUnit: "fy411600-zxj",
+			AddressedUnit: "ga411602-zhzx", Payload: json.RawMessage(createPayloads["dispatch"])}); err != nil {
+			t.Errorf("judicial police could not raise a dispatch: %v", err)
+		}
+		_, err := f.en.Create(ctx, f.pr("jingcha"), matter.NewMatter{Kind: "locate", CaseNumber: caseNo, RequestingUnit: "fy411600-zxj",
+			AddressedUnit: "ga411602", Payload: payload(matter.ActionCreate)})
 		if apperr.KindOf(err) != apperr.Forbidden {
-			t.Errorf("judicial police created a matter: %v", err)
+			t.Errorf("judicial police filed a locate: %v", err)
 		}
 		if _, err := f.en.Create(ctx, f.pr("officer"), matter.NewMatter{Kind: "dispatch", CaseNumber: caseNo, AddressedUnit: "ga411602-zhzx",
 			Payload: json.RawMessage(`{"address":"七一路 18 号院","situation":"被执行人持刀威胁"}`)}); err != nil {
@@ -42,7 +48,7 @@ func TestDispatchEndToEnd_S_ASSIST_3(t *testing.T) {
 		}
 
 		m := f.createKind(t, "dispatch", "ga411602-zhzx")
-		if m.DueAt == nil || !m.DueAt.Equal(t0.Add(time.Hour)) {
+		if m.DueAt == nil || !m.DueAt.Equal(t0.Add(5*time.Minute)) {
 			t.Fatalf("dispatch_ack due %v", m.DueAt)
 		}
 		steps := []struct {
@@ -61,8 +67,19 @@ func TestDispatchEndToEnd_S_ASSIST_3(t *testing.T) {
 			if m.State != s.state {
 				t.Fatalf("%s: %s", s.action, m.State)
 			}
-			if s.action == matter.ActionAcknowledge && m.DueAt != nil {
-				t.Errorf("dispatch_ack still runs after acknowledge")
+			switch s.action {
+			case matter.ActionAcknowledge:
+				if m.DueAt != nil {
+					t.Errorf("dispatch_ack still runs after acknowledge")
+				}
+			case matter.ActionDispatch: // arrival due 20 minutes after dispatch
+				if m.DueAt == nil || !m.DueAt.Equal(t0.Add(s.after+20*time.Minute)) {
+					t.Errorf("dispatch_arrive due %v", m.DueAt)
+				}
+			case matter.ActionArrive:
+				if m.DueAt != nil {
+					t.Errorf("dispatch_arrive still runs on scene")
+				}
 			}
 		}
 		evs, err := f.en.Timeline(ctx, f.pr("officer"), m.ID)

@@ -10,6 +10,7 @@ import (
 type Unit string
 
 const (
+	Minutes  Unit = "minutes"  // exact minutes from the starting instant (emergency response)
 	Hours    Unit = "hours"    // exact hours from the starting instant
 	Days     Unit = "days"     // calendar days, 民事诉讼法 art. 85
 	Workdays Unit = "workdays" // working days
@@ -18,15 +19,18 @@ const (
 // Upper bounds for Due: a century of any unit, far beyond any legal period,
 // so that a typo cannot overflow time.Duration or loop for long.
 const (
+	maxMinutes  = 100 * 366 * 24 * 60
 	maxHours    = 100 * 366 * 24
 	maxDays     = 100 * 366
 	maxWorkdays = 100 * 261
 )
 
-// ParseUnit reads a unit as an operator writes it: days, workdays, hours, or
-// 天 / 日, 工作日, 小时 / 时.
+// ParseUnit reads a unit as an operator writes it: days, workdays, hours,
+// minutes, or 天 / 日, 工作日, 小时 / 时, 分钟.
 func ParseUnit(s string) (Unit, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "minutes", "minute", "min", "分钟":
+		return Minutes, nil
 	case "hours", "hour", "h", "小时", "时":
 		return Hours, nil
 	case "days", "day", "d", "天", "日":
@@ -34,12 +38,14 @@ func ParseUnit(s string) (Unit, error) {
 	case "workdays", "workday", "工作日":
 		return Workdays, nil
 	}
-	return "", fmt.Errorf("无法识别的期间单位“%s”，应为 days（天）、workdays（工作日）或 hours（小时）", s)
+	return "", fmt.Errorf("无法识别的期间单位“%s”，应为 days（天）、workdays（工作日）、hours（小时）或 minutes（分钟）", s)
 }
 
 // String returns the unit's Chinese name.
 func (u Unit) String() string {
 	switch u {
+	case Minutes:
+		return "分钟"
 	case Hours:
 		return "小时"
 	case Days:
@@ -104,6 +110,8 @@ func (c *Calendar) Due(start time.Time, n int, u Unit) (time.Time, error) {
 	}
 	var limit int
 	switch u {
+	case Minutes:
+		limit = maxMinutes
 	case Hours:
 		limit = maxHours
 	case Days:
@@ -117,6 +125,8 @@ func (c *Calendar) Due(start time.Time, n int, u Unit) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("期间 %d %s 过长，上限为 %d", n, u, limit)
 	}
 	switch u {
+	case Minutes:
+		return start.Add(time.Duration(n) * time.Minute).In(shanghai), nil
 	case Hours:
 		return c.AddHours(start, n), nil
 	case Days:

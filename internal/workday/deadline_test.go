@@ -190,6 +190,8 @@ func TestDue(t *testing.T) {
 		{3, Workdays, "2024-10-10T23:59:59.999999999+08:00", ""},
 		{15, Days, "2024-10-15T23:59:59.999999999+08:00", ""},
 		{24, Hours, "2024-10-01T09:30:00+08:00", ""},
+		{5, Minutes, "2024-09-30T09:35:00+08:00", ""}, // exact, even on the eve of a holiday
+		{maxMinutes + 1, Minutes, "", "过长"},
 		{0, Days, "", "正整数"},
 		{-1, Workdays, "", "正整数"},
 		{-24, Hours, "", "正整数"},
@@ -215,8 +217,8 @@ func TestDue(t *testing.T) {
 		}
 	}
 	// The largest allowed periods compute without overflow.
-	for _, u := range []Unit{Hours, Days, Workdays} {
-		limit := map[Unit]int{Hours: maxHours, Days: maxDays, Workdays: maxWorkdays}[u]
+	for _, u := range []Unit{Minutes, Hours, Days, Workdays} {
+		limit := map[Unit]int{Minutes: maxMinutes, Hours: maxHours, Days: maxDays, Workdays: maxWorkdays}[u]
 		if got, err := c.Due(start, limit, u); err != nil || got.Year() < 2124 {
 			t.Errorf("Due(%d %s) = %v, %v; want a date about a century on", limit, u, got, err)
 		}
@@ -241,7 +243,7 @@ func TestParseUnit(t *testing.T) {
 	tests := map[string]Unit{
 		"days": Days, "天": Days, "日": Days, "DAYS": Days,
 		"workdays": Workdays, "工作日": Workdays,
-		"hours": Hours, "小时": Hours, " hours ": Hours,
+		"hours": Hours, "小时": Hours, " hours ": Hours, "minutes": Minutes, "分钟": Minutes,
 	}
 	for in, want := range tests {
 		if got, err := ParseUnit(in); err != nil || got != want {
@@ -253,7 +255,7 @@ func TestParseUnit(t *testing.T) {
 			t.Errorf("ParseUnit(%q) error = %v, want one naming the unit", in, err)
 		}
 	}
-	for u, want := range map[Unit]string{Days: "天", Workdays: "工作日", Hours: "小时", Unit("x"): "x"} {
+	for u, want := range map[Unit]string{Days: "天", Workdays: "工作日", Hours: "小时", Minutes: "分钟", Unit("x"): "x"} {
 		if got := u.String(); got != want {
 			t.Errorf("%q.String() = %q, want %q", string(u), got, want)
 		}
