@@ -212,6 +212,9 @@ func permitted(k *Kind, state State, action string, pr access.Principal) (Transi
 		return Transition{}, "", apperr.New(apperr.Conflict, CodeState,
 			fmt.Sprintf("事项当前状态为“%s”，不能进行“%s”", k.StateLabel(state), label))
 	}
+	if t.System {
+		return Transition{}, "", apperr.New(apperr.Forbidden, CodeRole, fmt.Sprintf("“%s”由系统自动办理", label))
+	}
 	if Side(pr.Side) != t.Side {
 		return Transition{}, "", apperr.New(apperr.Forbidden, CodeSide,
 			fmt.Sprintf("“%s”须由%s办理", label, t.Side.Label()))
@@ -311,7 +314,9 @@ func (en *Engine) Create(ctx context.Context, pr access.Principal, nm NewMatter)
 		return Matter{}, err
 	}
 	var out Matter
+	run := &txRun{}
 	err = en.db.Tx(ctx, func(tx *sql.Tx) error {
+		*run = txRun{}
 		now := en.now()
 		e := Event{ID: newID(), MatterUID: newID(), Kind: k.Name, Seq: 1, Side: t.Side,
 			Username: pr.Username, UnitCode: pr.UnitCode, Role: string(role), At: now, Type: ActionCreate,
@@ -324,12 +329,22 @@ func (en *Engine) Create(ctx context.Context, pr access.Principal, nm NewMatter)
 		}
 		dueFor(t, m, payload, e.Clocks, now)
 		res, err := en.commit(ctx, tx, k, nil, e, pr.Source, false)
+		if err != nil {
+			return err
+		}
 		out = res.matter
+		if err := en.effects(ctx, run, tx, k, res, pr.Source, false); err != nil {
+			return err
+		}
+		if k.Effects != nil { // automatic acts may have moved the matter on
+			out, err = en.reload(ctx, tx, out.ID)
+		}
 		return err
 	})
 	if err != nil {
 		return Matter{}, err
 	}
+	run.committed(ctx)
 	return out, nil
 }
 
@@ -399,8 +414,10 @@ func (en *Engine) Act(ctx context.Context, pr access.Principal, id int64, action
 		deny  error
 		cur   Matter
 	)
+	run := &txRun{}
 	err := en.db.Tx(ctx, func(tx *sql.Tx) error {
 		deny = nil
+		*run = txRun{}
 		c, err := loadCurrent(ctx, txq{tx, en.stmts}, id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errNotFound()
@@ -435,35 +452,20 @@ func (en *Engine) Act(ctx context.Context, pr access.Principal, id int64, action
 				return err
 			}
 		}
-		now := en.now()
-		e := Event{ID: newID(), MatterUID: cur.UID, Kind: k.Name, Seq: cur.Seq + 1, Side: t.Side,
-			Username: pr.Username, UnitCode: pr.UnitCode, Role: string(role), At: now, Type: action,
-			Payload: p, Documents: d}
-		if e.Clocks, err = en.cfg.start(t.Starts, now); err != nil {
-			return err
-		}
-		if t.DueFor != nil && len(e.Clocks) > 0 {
-			var createID, stored string
-			if err := tx.QueryRowContext(ctx, `SELECT id, payload FROM matter_events WHERE matter_id = $1 AND seq = 1`, cur.ID).Scan(&createID, &stored); err != nil {
-				return fmt.Errorf("matter %d: creation payload: %w", cur.ID, err)
-			}
-			create, err := en.vault.openPayload(createID, stored)
-			if err != nil {
-				return fmt.Errorf("matter %d: creation payload: %w", cur.ID, err)
-			}
-			dueFor(t, cur, create, e.Clocks, now)
-		}
-		res, err := en.commit(ctx, tx, k, &c, e, pr.Source, false)
+		res, err := en.appendAct(ctx, run, tx, k, c, t, actor{pr.Username, pr.UnitCode, string(role)}, p, d, pr.Source, en.now())
 		if err != nil {
 			return err
 		}
 		out, event = res.matter, res.event
 		if t.Opens != "" {
-			if _, err := en.open(ctx, tx, pr, role, res, t.Opens); err != nil {
+			if _, err := en.open(ctx, run, tx, pr, role, res, t.Opens); err != nil {
 				return err
 			}
 		}
-		return nil
+		if k.Effects != nil { // automatic acts may have moved the matter on
+			out, err = en.reload(ctx, tx, out.ID)
+		}
+		return err
 	})
 	if err != nil {
 		if deny != nil {
@@ -471,6 +473,7 @@ func (en *Engine) Act(ctx context.Context, pr access.Principal, id int64, action
 		}
 		return Matter{}, Event{}, err
 	}
+	run.committed(ctx)
 	return out, event, nil
 }
 
@@ -499,7 +502,7 @@ func (en *Engine) checkDelegate(ctx context.Context, m Matter, payload json.RawM
 // open creates the linked matter a transition opens (a handover from a
 // locate's control, S-LOC-3), authored by the same user in the same
 // transaction, with the parent's case, units, officer and subject.
-func (en *Engine) open(ctx context.Context, tx *sql.Tx, pr access.Principal, role directory.Role, parent committed, kindName string) (Matter, error) {
+func (en *Engine) open(ctx context.Context, run *txRun, tx *sql.Tx, pr access.Principal, role directory.Role, parent committed, kindName string) (Matter, error) {
 	k, _ := KindByName(kindName)
 	t := k.Creation()
 	if t.Side != parent.event.Side || !t.allowsRole(role) {
@@ -520,7 +523,19 @@ func (en *Engine) open(ctx context.Context, tx *sql.Tx, pr access.Principal, rol
 		RequestingUnit: p.RequestingUnit, RequestingSide: p.RequestingSide, AddressedUnit: p.AddressedUnit,
 		AddressedSide: p.AddressedSide, SubjectID: p.SubjectID, ParentID: p.ID}, e.Payload, e.Clocks, e.At)
 	res, err := en.commit(ctx, tx, k, nil, e, pr.Source, false)
-	return res.matter, err
+	if err != nil {
+		return Matter{}, err
+	}
+	return res.matter, en.effects(ctx, run, tx, k, res, pr.Source, false)
+}
+
+// reload reads matter id's row in tx.
+func (en *Engine) reload(ctx context.Context, tx *sql.Tx, id int64) (Matter, error) {
+	c, err := loadCurrent(ctx, txq{tx, en.stmts}, id)
+	if err != nil {
+		return Matter{}, fmt.Errorf("reload matter %d: %w", id, err)
+	}
+	return c.matter, nil
 }
 
 // dueFor replaces the rule's due times of clocks by the transition's own
@@ -569,7 +584,7 @@ func (en *Engine) Allowed(ctx context.Context, pr access.Principal, m Matter) []
 	}
 	var out []Transition
 	for _, t := range k.Transitions {
-		if t.Action == ActionCreate || !slices.Contains(t.From, m.State) || Side(pr.Side) != t.Side || !en.cfg.serves(t.Side) {
+		if t.Action == ActionCreate || t.System || !slices.Contains(t.From, m.State) || Side(pr.Side) != t.Side || !en.cfg.serves(t.Side) {
 			continue
 		}
 		if slices.ContainsFunc(pr.Roles, t.allowsRole) {

@@ -148,14 +148,17 @@ func (en *Engine) Apply(ctx context.Context, env Envelope) (Receipt, error) {
 		return Receipt{}, apperr.New(apperr.Invalid, CodeBadEnvelope, "信封标注的事件或发送方与签名内容不符")
 	}
 	var status string
+	run := &txRun{}
 	err = en.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		status, err = en.apply(ctx, tx, env, e)
+		*run = txRun{}
+		status, err = en.apply(ctx, run, tx, env, e)
 		return err
 	})
 	if err != nil {
 		return Receipt{}, err
 	}
+	run.committed(ctx)
 	r := Receipt{EventID: e.ID, Status: status, At: en.now(), KeyFingerprint: en.key.Fingerprint}
 	if r.Signature, err = en.key.Sign(r.bytes()); err != nil {
 		return Receipt{}, err
@@ -163,7 +166,7 @@ func (en *Engine) Apply(ctx context.Context, env Envelope) (Receipt, error) {
 	return r, nil
 }
 
-func (en *Engine) apply(ctx context.Context, tx *sql.Tx, env Envelope, e Event) (string, error) {
+func (en *Engine) apply(ctx context.Context, run *txRun, tx *sql.Tx, env Envelope, e Event) (string, error) {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM matter_events WHERE id = $1`, e.ID).Scan(&n); err != nil {
 		return "", fmt.Errorf("apply event %s: %w", e.ID, err)
@@ -188,10 +191,10 @@ func (en *Engine) apply(ctx context.Context, tx *sql.Tx, env Envelope, e Event) 
 				return ReceiptHeld, en.hold(ctx, tx, env, e)
 			}
 		}
-		if _, err := en.commit(ctx, tx, k, nil, e, "exchange:"+string(env.Sender), true); err != nil {
+		if err := en.receive(ctx, run, tx, k, nil, e, "exchange:"+string(env.Sender)); err != nil {
 			return "", err
 		}
-		return ReceiptApplied, en.drain(ctx, tx, e.MatterUID)
+		return ReceiptApplied, en.drain(ctx, run, tx, e.MatterUID)
 	case errors.Is(err, sql.ErrNoRows):
 		return ReceiptHeld, en.hold(ctx, tx, env, e)
 	case err != nil:
@@ -208,10 +211,20 @@ func (en *Engine) apply(ctx context.Context, tx *sql.Tx, env Envelope, e Event) 
 		return "", apperr.New(apperr.Conflict, CodeFork,
 			fmt.Sprintf("两个节点的事项记录不一致：第 %d 条事件已存在且不同（事项 %s）", e.Seq, e.MatterUID))
 	}
-	if _, err := en.commit(ctx, tx, k, &c, e, "exchange:"+string(env.Sender), true); err != nil {
+	if err := en.receive(ctx, run, tx, k, &c, e, "exchange:"+string(env.Sender)); err != nil {
 		return "", err
 	}
-	return ReceiptApplied, en.drain(ctx, tx, e.MatterUID)
+	return ReceiptApplied, en.drain(ctx, run, tx, e.MatterUID)
+}
+
+// receive appends an event from the other node and runs the kind's
+// effects for it: an unseal the court sent is carried out on receipt.
+func (en *Engine) receive(ctx context.Context, run *txRun, tx *sql.Tx, k *Kind, cur *current, e Event, source string) error {
+	res, err := en.commit(ctx, tx, k, cur, e, source, true)
+	if err != nil {
+		return err
+	}
+	return en.effects(ctx, run, tx, k, res, source, true)
 }
 
 func (en *Engine) hold(ctx context.Context, tx *sql.Tx, env Envelope, e Event) error {
@@ -237,8 +250,8 @@ func (en *Engine) hold(ctx context.Context, tx *sql.Tx, env Envelope, e Event) e
 
 // drain applies held envelopes of a matter that are now next in line,
 // then held creations of matters it opened.
-func (en *Engine) drain(ctx context.Context, tx *sql.Tx, uid string) error {
-	if err := en.drainOwn(ctx, tx, uid); err != nil {
+func (en *Engine) drain(ctx context.Context, run *txRun, tx *sql.Tx, uid string) error {
+	if err := en.drainOwn(ctx, run, tx, uid); err != nil {
 		return err
 	}
 	for {
@@ -266,16 +279,16 @@ func (en *Engine) drain(ctx context.Context, tx *sql.Tx, uid string) error {
 		if !ok {
 			return fmt.Errorf("drain held event %s: unknown kind %s", env.EventID, e.Kind)
 		}
-		if _, err := en.commit(ctx, tx, k, nil, e, "exchange:"+sender, true); err != nil {
+		if err := en.receive(ctx, run, tx, k, nil, e, "exchange:"+sender); err != nil {
 			return err
 		}
-		if err := en.drain(ctx, tx, e.MatterUID); err != nil {
+		if err := en.drain(ctx, run, tx, e.MatterUID); err != nil {
 			return err
 		}
 	}
 }
 
-func (en *Engine) drainOwn(ctx context.Context, tx *sql.Tx, uid string) error {
+func (en *Engine) drainOwn(ctx context.Context, run *txRun, tx *sql.Tx, uid string) error {
 	for {
 		var (
 			id  int64
@@ -313,7 +326,7 @@ func (en *Engine) drainOwn(ctx context.Context, tx *sql.Tx, uid string) error {
 		if !ok {
 			return fmt.Errorf("drain held event %s: unknown kind %s", env.EventID, e.Kind)
 		}
-		if _, err := en.commit(ctx, tx, k, &c, e, "exchange:"+sender, true); err != nil {
+		if err := en.receive(ctx, run, tx, k, &c, e, "exchange:"+sender); err != nil {
 			return err
 		}
 	}

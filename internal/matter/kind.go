@@ -1,6 +1,7 @@
 package matter
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -34,6 +35,16 @@ type Kind struct {
 	// CreateFromForm builds the creation payload from a form; nil means
 	// the default flat mapping (PayloadFromForm).
 	CreateFromForm func(values url.Values) (json.RawMessage, error)
+	// Effects, when set, runs inside the transaction of every act on a
+	// matter of this kind, after its event is written, on the node that
+	// serves EffectsSide — for acts done there and acts received from the
+	// other node alike. It carries the act into records outside the matter
+	// tables (the vehicle seal register) and may queue automatic acts.
+	Effects func(ctx context.Context, fx *Effects) error
+	// Sweep, when set, runs on each scheduler tick on the node that serves
+	// EffectsSide (a vehicle seal lapsing at the end of its term).
+	Sweep       func(ctx context.Context, sw *Sweep) error
+	EffectsSide Side
 }
 
 // StateInfo names a state.
@@ -66,6 +77,9 @@ type Transition struct {
 	// same transaction (control opens a handover, S-LOC-3); the new matter
 	// gets the act's payload as its creation payload.
 	Opens string
+	// System marks an act only the engine does (Effects.System): no user
+	// may do it and it has no button; its event names SystemUser.
+	System bool
 	// Delegates: the payload's "court" names a court that becomes a party
 	// and may act for the requesting court (代为接收, S-LOC-3, S-VEH-5).
 	Delegates bool
@@ -216,8 +230,8 @@ func (k *Kind) Check() error {
 	creations := 0
 	seen := map[string]bool{}
 	for _, t := range k.Transitions {
-		if !t.Side.valid() || len(t.Roles) == 0 || t.Label == "" || t.Clause == "" {
-			return fmt.Errorf("kind %s: action %s needs a side, roles, a label and a clause", k.Name, t.Action)
+		if !t.Side.valid() || (len(t.Roles) == 0) != t.System || t.Label == "" || t.Clause == "" {
+			return fmt.Errorf("kind %s: action %s needs a side, roles (none if automatic), a label and a clause", k.Name, t.Action)
 		}
 		if t.Action == ActionCreate {
 			creations++

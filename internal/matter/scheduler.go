@@ -43,6 +43,7 @@ type Notification struct {
 type TickResult struct {
 	Overdue   int // clocks newly marked overdue
 	Escalated int // clocks newly escalated to leaders
+	Automatic int // automatic acts the kinds' sweeps did (a seal lapsing)
 }
 
 type dueClock struct {
@@ -61,6 +62,13 @@ type dueClock struct {
 func (en *Engine) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 	now = db.Time(now)
 	var res TickResult
+	// Automatic acts first, so that a lapsed seal's clock is stopped rather
+	// than reported overdue.
+	n, err := en.sweep(ctx, now)
+	res.Automatic = n
+	if err != nil {
+		return res, err
+	}
 	over, err := en.dueClocks(ctx, `d.overdue_at IS NULL AND d.due_at < $1`, now)
 	if err != nil {
 		return res, err
@@ -195,10 +203,16 @@ func (en *Engine) text(c dueClock, now time.Time, escalated bool) string {
 	}
 	r, _ := ruleByID(c.clock)
 	due := c.due.In(workday.Location()).Format("2006-01-02 15:04")
+	var text string
 	if escalated {
-		return fmt.Sprintf("【督办】%s %s：“%s”于 %s 到期，%s，请督促办理", c.m.CaseNumber, label, r.Label, due, workday.TimeLeftWords(c.due, now))
+		text = fmt.Sprintf("【督办】%s %s：“%s”于 %s 到期，%s，请督促办理", c.m.CaseNumber, label, r.Label, due, workday.TimeLeftWords(c.due, now))
+	} else {
+		text = fmt.Sprintf("【已超期】%s %s：“%s”于 %s 到期，%s", c.m.CaseNumber, label, r.Label, due, workday.TimeLeftWords(c.due, now))
 	}
-	return fmt.Sprintf("【已超期】%s %s：“%s”于 %s 到期，%s", c.m.CaseNumber, label, r.Label, due, workday.TimeLeftWords(c.due, now))
+	if note := r.OverdueNote(); note != "" { // the rule's own consequence (ClockRule.OverdueNote)
+		text += "。" + note
+	}
+	return text
 }
 
 // responsible lists who is told when a clock runs out: the matter's
