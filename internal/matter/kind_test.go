@@ -36,6 +36,14 @@ func TestS_DOC_2_NoPoliceRefuse(t *testing.T) {
 		// nursing a baby under one, minors); only connector.RefusalReason
 		// codes are accepted, and the court closes or redelivers.
 		"detention/" + matter.ActionRefuseIntake: "拘留所条例 art. 12; 治安管理处罚法 art. 21",
+		// 公安机关办理刑事案件程序规定 art. 178: after accepting the materials
+		// (there is no refusal to accept, S-CRIME-1), not filing is a
+		// decision on the law's grounds, answered in writing (S-CRIME-2).
+		"transfer/" + matter.ActionDecline: "公安机关办理刑事案件程序规定 art. 178; seed 主要任务(五)",
+		// 看守所条例 art. 10: the 看守所 does not take in a person with the
+		// illnesses it lists or a pregnant or nursing woman; codes only, and
+		// the court changes the measure or asks again.
+		"arrest/" + matter.ActionRefuseCustody: "看守所条例 art. 10",
 	}
 	used := map[string]bool{}
 	defer func() {
