@@ -390,7 +390,7 @@ func matterSpecs(now time.Time) []spec {
 		}
 	}
 
-	return []spec{
+	return append([]spec{
 		// ── 查找被执行人 (locate) ──
 		{kind: "locate", state: matter.LocateRequested, who: zy, addressed: gaXC, caseNo: "（2024）豫16执恢123号", person: 6, backdate: true,
 			payload: locate("被执行人韩振华长期下落不明，户籍地项城无人居住，请协助查找其实际居住地及近期住宿、出行记录。")},
@@ -576,5 +576,5 @@ func matterSpecs(now time.Time) []spec {
 				{who: zhzx, action: matter.ActionAcknowledge, payload: map[string]any{"note": "已接警。"}},
 				{who: zy, action: matter.ActionCancel, payload: map[string]any{"reason": "经劝解被执行人情绪平稳，配合执行，无需出警。"}},
 			}},
-	}
+	}, criminalSpecs(now)...)
 }
