@@ -78,7 +78,7 @@ const (
 	ActionDecline            = "decline"
 	ActionAnswerInWriting    = "answer_in_writing"
 	ActionRequestSupervision = "request_supervision"
-	ActionWithdraw           = "withdraw"
+	ActionWithdrawTransfer   = "withdraw" // the court withdraws the transfer (same action name as other kinds' withdrawals)
 )
 
 // CodeChecklist is the error code of a transfer that lacks a required item
@@ -279,7 +279,7 @@ var transferKind = Kind{
 				{Name: "requested_on", Label: "提请日期", Type: FieldDate, Required: true},
 				{Name: "note", Label: "提请理由", Type: FieldTextarea},
 			}},
-		{From: []State{TransferSent, TransferReceived}, Action: ActionWithdraw, Label: "撤回移送", Side: Court, Roles: courtActors,
+		{From: []State{TransferSent, TransferReceived}, Action: ActionWithdrawTransfer, Label: "撤回移送", Side: Court, Roles: courtActors,
 			To: TransferWithdrawn, Clause: "S-CRIME-1", Validate: requireText("reason", "撤回理由", 2000),
 			Fields:  reasonForm("reason", "撤回理由"),
 			Confirm: "撤回后公安机关不再审查本案，确定撤回移送？"},

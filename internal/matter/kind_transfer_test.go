@@ -26,7 +26,7 @@ func init() {
 		matter.ActionDecline:            `{"decision_no":"周公(刑)不立字〔2025〕0031号","decided_at":"2025-03-06 10:00","ground":"trivial","reasons":"被执行人已履行大部分义务，情节显著轻微"}`,
 		matter.ActionAnswerInWriting:    `{"reply_digest":"` + digestC + `","reply_no":"周公(刑)复字〔2025〕0031号","sent_at":"2025-03-07 09:00"}`,
 		matter.ActionRequestSupervision: `{"procuratorate":"周口市人民检察院","requested_on":"2025-03-10","note":"认为应当立案"}`,
-		matter.ActionWithdraw:           `{"reason":"被执行人已履行全部义务"}`,
+		matter.ActionWithdrawTransfer:   `{"reason":"被执行人已履行全部义务"}`,
 	} {
 		payloads[action] = p
 	}
@@ -36,7 +36,7 @@ func init() {
 		matter.TransferDeclined:  {{"handler", matter.ActionReceive}, {"handler", matter.ActionDecline}},
 		matter.TransferAnswered:  {{"handler", matter.ActionReceive}, {"handler", matter.ActionDecline}, {"handler", matter.ActionAnswerInWriting}},
 		matter.TransferFiled:     {{"handler", matter.ActionReceive}, {"handler", matter.ActionFileCase}},
-		matter.TransferWithdrawn: {{"officer", matter.ActionWithdraw}},
+		matter.TransferWithdrawn: {{"officer", matter.ActionWithdrawTransfer}},
 		matter.TransferClosed: {{"handler", matter.ActionReceive}, {"handler", matter.ActionDecline}, {"handler", matter.ActionAnswerInWriting},
 			{"officer", matter.ActionClose}},
 	}
@@ -408,10 +408,10 @@ func TestTransferDeclineAndWrittenAnswer_S_CRIME_2(t *testing.T) {
 
 		// Withdrawal: before filing only.
 		w := f.createKind(t, "transfer", "ga411602")
-		if _, err := f.actWith("officer", w.ID, matter.ActionWithdraw, `{}`); err == nil {
+		if _, err := f.actWith("officer", w.ID, matter.ActionWithdrawTransfer, `{}`); err == nil {
 			t.Error("withdrawn without a reason")
 		}
-		if w = f.act(t, "officer", w.ID, matter.ActionWithdraw); w.State != matter.TransferWithdrawn {
+		if w = f.act(t, "officer", w.ID, matter.ActionWithdrawTransfer); w.State != matter.TransferWithdrawn {
 			t.Errorf("withdrawn: %s", w.State)
 		}
 	})
