@@ -114,6 +114,8 @@ func probes() []probe {
 		{"POST", "/api/v1/matters/{matter}/border-control", access.ActionMatterAct, jsonBody(map[string]any{}), func(access.Principal) *access.Target { t := matterTarget; return &t }},
 		{"POST", "/matters/{matter}/intake-via-system", access.ActionMatterAct, formBody(""), func(access.Principal) *access.Target { t := matterTarget; return &t }},
 		{"POST", "/api/v1/matters/{matter}/intake-via-system", access.ActionMatterAct, jsonBody(map[string]any{}), func(access.Principal) *access.Target { t := matterTarget; return &t }},
+		{"GET", "/transfers", access.ActionMatterRead, nil, nil},
+		{"GET", "/api/v1/transfers", access.ActionMatterRead, nil, nil},
 		{"GET", "/notifications", access.ActionSelf, nil, nil},
 		{"POST", "/notifications/1/read", access.ActionSelf, formBody(""), nil},
 		{"GET", "/api/v1/matters", access.ActionMatterRead, nil, nil},

@@ -297,6 +297,8 @@ type matterData struct {
 	Events   []eventView
 	Actions  []actionView
 	Deadline string
+	// Clocks: every clock the matter started, with its source (transfers.go).
+	Clocks   []clockView
 	CanQuery bool // a locate the user may answer: offer the system query
 	// CanIntake: a delivered detention the centre may take in through its
 	// system.
@@ -324,6 +326,7 @@ func (s *Server) matterData(r *http.Request, rq *request, id int64, failed strin
 	if m.DueAt != nil {
 		d.Deadline = m.DueAt.In(shanghai).Format("2006-01-02 15:04")
 	}
+	d.Clocks = clockViews(k, events, time.Now())
 	if m.SubjectID != 0 && s.subjects != nil {
 		if sub, err := s.subjects.Get(r.Context(), m.SubjectID); err == nil {
 			d.Subject = &sub

@@ -90,6 +90,8 @@ func (s *Server) routeTable() []route {
 		{"POST", "/matters/{id}/query-systems", access.ActionMatterAct, false, "查询公安业务系统并反馈线索", s.systemPage(s.queryLocate)},
 		{"POST", "/matters/{id}/border-control", access.ActionMatterAct, false, "经边控系统布控或撤控", s.systemPage(s.borderControl)},
 		{"POST", "/matters/{id}/intake-via-system", access.ActionMatterAct, false, "经拘留所系统核验收拘", s.systemPage(s.intakeViaSystem)},
+		{"GET", "/transfers", access.ActionMatterRead, false, "移送案件看板（S-CRIME-1/2）", s.transfersPage},
+		{"GET", "/api/v1/transfers", access.ActionMatterRead, true, "移送涉嫌犯罪案件看板：按状态分组，含已受案日数和最近时限及其依据", s.apiTransfers},
 		{"GET", "/notifications", access.ActionSelf, false, "通知", s.notificationsPage},
 		{"POST", "/notifications/{id}/read", access.ActionSelf, false, "标记通知已读", s.notificationRead},
 		{"GET", "/api/v1/matters", access.ActionMatterRead, true, "我的协作事项（按剩余时间排序）", s.apiMatters},
