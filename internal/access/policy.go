@@ -33,6 +33,12 @@ const (
 	ActionLiaisonRead  Action = "liaison.read"
 )
 
+// The vehicle seal register (internal/vehicle, S-VEH-2).
+const (
+	ActionVehicleCheck    Action = "vehicle.check"     // may a registration business be done on this vehicle (查封核查)
+	ActionVehicleFileRead Action = "vehicle.file.read" // a vehicle with all its seals
+)
+
 // ActionInfo describes an action for people and for the checks.
 type ActionInfo struct {
 	Action Action
@@ -62,6 +68,8 @@ var actionTable = []ActionInfo{
 	{ActionDocUpload, "上传文书材料", "RequestingUnit, AddressedUnit, CaseNumber", true},
 	{ActionDocIssue, "签发电子文书", "RequestingUnit, AddressedUnit, CaseNumber", true},
 	{ActionLiaisonRead, "查看联络员与联络事务", "UnitCode (optional)", false},
+	{ActionVehicleCheck, "核查车辆查封状态", "none (the scope is the principal's unit or token)", false},
+	{ActionVehicleFileRead, "查看车辆查封档案", "RequestingUnit (a court that sealed the vehicle) for court roles", false},
 }
 
 // Actions lists every action in display order.
@@ -95,6 +103,10 @@ const (
 	ScopeCourtTree     Scope = "court_tree"     // matters of the principal's court and the courts under it
 	ScopeAddressed     Scope = "addressed"      // matters addressed to the principal's unit
 	ScopeAddressedTree Scope = "addressed_tree" // matters addressed to the principal's unit or units under it
+	// Vehicle scopes (S-VEH-2): the traffic police vehicle administration
+	// and the police systems that call with API tokens.
+	ScopeTrafficPolice Scope = "traffic_police" // the principal's unit is a traffic police or vehicle administration unit, or under one
+	ScopeViaToken      Scope = "via_token"      // the request came with an API token (only system accounts hold them)
 )
 
 var scopeLabels = map[Scope]string{
@@ -107,6 +119,8 @@ var scopeLabels = map[Scope]string{
 	ScopeCourtTree:     "本院及下级法院的事项",
 	ScopeAddressed:     "发给本单位的事项",
 	ScopeAddressedTree: "发给本单位及下级单位的事项",
+	ScopeTrafficPolice: "交警、车管单位",
+	ScopeViaToken:      "经 API 令牌调用的系统账号",
 }
 
 // Label is the Chinese name of s.
@@ -223,6 +237,19 @@ var rules = []Rule{
 	{directory.PoliceLeader, ActionLiaisonRead, ScopeAll, "S-ORG", "查看各单位联络员"},
 	{directory.Liaison, ActionLiaisonRead, ScopeAll, "S-ORG", "联络员处理联席会议、系统故障通报等联络事务"},
 	{directory.SysAdmin, ActionLiaisonRead, ScopeAll, "S-ORG", "系统管理员指定联络员"},
+
+	// The vehicle seal register (S-VEH-2): the vehicle administration
+	// checks before every registration business, and police systems ask
+	// with their tokens; the file (with the owner) is for the traffic police
+	// and the courts that sealed the vehicle (查封扣押冻结规定 art. 26: a
+	// court sealing in turn may read the records of the seal ahead).
+	{directory.PoliceHandler, ActionVehicleCheck, ScopeTrafficPolice, "S-VEH-2", "车管所民警办理登记业务前核查查封"},
+	{directory.PoliceLeader, ActionVehicleCheck, ScopeTrafficPolice, "S-VEH-2", "交警、车管领导核查查封"},
+	{directory.PoliceHandler, ActionVehicleCheck, ScopeViaToken, "S-VEH-2", "公安业务系统（车驾管、审批系统）经 API 令牌核查查封"},
+	{directory.PoliceHandler, ActionVehicleFileRead, ScopeTrafficPolice, "S-VEH-2", "车管所民警查看车辆查封档案"},
+	{directory.PoliceLeader, ActionVehicleFileRead, ScopeTrafficPolice, "S-VEH-2", "交警、车管领导查看车辆查封档案"},
+	{directory.CourtOfficer, ActionVehicleFileRead, ScopeOwnCourt, "S-VEH-2", "本院查封（含轮候查封）的车辆，查看其查封档案"},
+	{directory.CourtLeader, ActionVehicleFileRead, ScopeCourtTree, "S-VEH-2", "本院及下级法院查封的车辆，查看其查封档案"},
 }
 
 // Rules returns THE permission policy, one row per role × action, for the
@@ -368,7 +395,7 @@ func denied(info ActionInfo) error {
 
 func needsTree(s Scope) bool {
 	switch s {
-	case ScopeSubtree, ScopeOwnCourt, ScopeCourtTree, ScopeAddressedTree:
+	case ScopeSubtree, ScopeOwnCourt, ScopeCourtTree, ScopeAddressedTree, ScopeTrafficPolice:
 		return true
 	}
 	return false
@@ -396,6 +423,10 @@ func inScope(s Scope, pr Principal, t Target, tree *unitTree) bool {
 		return t.AddressedUnit != "" && t.AddressedUnit == pr.UnitCode
 	case ScopeAddressedTree:
 		return tree.within(t.AddressedUnit, pr.UnitCode)
+	case ScopeTrafficPolice:
+		return tree.trafficPolice(pr.UnitCode)
+	case ScopeViaToken:
+		return pr.ViaToken
 	}
 	return false
 }

@@ -28,6 +28,11 @@ const (
 	ClockCriminalNotify2025 ClockID = "criminal_notify_2025"
 	ClockPrivateProsecution ClockID = "private_prosecution"
 	ClockVehicleSealTerm    ClockID = "vehicle_seal_term"
+	ClockVehicleAccept      ClockID = "vehicle_seal_accept"
+	ClockVehicleRenewal     ClockID = "vehicle_seal_renewal"
+	ClockVehicleUnseal      ClockID = "vehicle_unseal"
+	ClockVehicleControl     ClockID = "vehicle_control"
+	ClockVehicleTakeover    ClockID = "vehicle_takeover"
 	ClockCreditRemoval      ClockID = "credit_removal"
 	ClockCreditCorrection   ClockID = "credit_correction_review"
 	ClockAnomalyNotice      ClockID = "anomaly_notice"
@@ -117,6 +122,27 @@ var clockTable = []ClockRule{
 		"刑诉法 (2018) art. 94 (court questions whom it decided to arrest within 24 hours of the arrest); cf. 公安机关办理刑事案件程序规定 art. 144", "S-ASSIST-2", false},
 	{ClockVehicleSealTerm, "车辆查封期限（2 年，可续封）", 730, workday.Days, Court,
 		"民诉法解释 art. 485; 查封扣押冻结规定 art. 27 (movables at most 2 years; 730 days here, renew before expiry)", "S-VEH-2", false},
+	// S-VEH-1 says the vehicle administration reviews form only; a court
+	// officer bringing the letter is served at the window the same day, so
+	// one working day covers a letter sent through the platform.
+	{ClockVehicleAccept, "车管所受理查封", 1, workday.Workdays, Police,
+		"seed 主要任务(三) 形式审查; 1 working day chosen (same-day window practice); configurable", "S-VEH-1", true},
+	// A reminder, counted back from the seal's end: due N days before the
+	// term ends (the due time is the register's expiry minus N days).
+	{ClockVehicleRenewal, "车辆查封续封提醒（期满前）", 30, workday.Days, Court,
+		"民诉法解释 art. 485 (续封 before expiry); 30 days' notice chosen; configurable", "S-VEH-2", true},
+	// 立即 (S-VEH-3): carried out on receipt by the system; the clock
+	// catches an unseal that did not go through (node or link down).
+	{ClockVehicleUnseal, "解除车辆查封", 30, workday.Minutes, Police,
+		"seed 主要任务(三) 解封立即办理; carried out automatically on receipt, 30 minutes catch a failure; configurable", "S-VEH-3", true},
+	{ClockVehicleControl, "公安机关布控车辆", 1, workday.Workdays, Police,
+		"seed 主要任务(三) 布控拦截; 1 working day chosen; configurable", "S-VEH-4", true},
+	// 第一时间 (S-VEH-5) with no number; an intercepted car waits at an
+	// impound lot, not a person in custody, and the court may have to cross
+	// counties: 24 hours, or a court of the place takes it over on its
+	// behalf (代为接收).
+	{ClockVehicleTakeover, "法院接收被拦截车辆", 24, workday.Hours, Court,
+		"seed 主要任务(三) 第一时间接收; 24 hours chosen; configurable", "S-VEH-5", true},
 	{ClockCreditRemoval, "失信名单删除", 3, workday.Workdays, Court,
 		"失信规定 (2017) art. 10", "S-CREDIT-2", false},
 	{ClockCreditCorrection, "失信名单纠正审查", 15, workday.Days, Court,

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"liandong/internal/db"
 )
 
 // SystemUser is the username of acts the engine does by itself: a waiting
@@ -49,25 +51,49 @@ type systemAct struct {
 	matterID int64
 	action   string
 	payload  json.RawMessage
+	dues     map[ClockID]time.Time // due times that replace the rule's
 }
 
 // Engine returns the engine, for its configured connectors and registers.
 func (fx *Effects) Engine() *Engine { return fx.en }
 
 // System queues an automatic act on matter id (this matter or another)
-// after the hook returns, in the same transaction. payload may be nil.
-func (fx *Effects) System(matterID int64, action string, payload any) error {
+// after the hook returns, in the same transaction. payload may be nil;
+// dues, when given, fix the due times of clocks the act starts (a seal's
+// term ends when the register says, not when the rule would).
+func (fx *Effects) System(matterID int64, action string, payload any, dues map[ClockID]time.Time) error {
+	a, err := newSystemAct(matterID, action, payload, dues)
+	if err != nil {
+		return err
+	}
+	fx.system = append(fx.system, a)
+	return nil
+}
+
+func newSystemAct(matterID int64, action string, payload any, dues map[ClockID]time.Time) (systemAct, error) {
 	raw := json.RawMessage(`{}`)
 	if payload != nil {
 		b, err := json.Marshal(payload)
 		if err != nil {
-			return fmt.Errorf("system act %s on matter %d: %w", action, matterID, err)
+			return systemAct{}, fmt.Errorf("system act %s on matter %d: %w", action, matterID, err)
 		}
 		raw = b
 	}
-	fx.system = append(fx.system, systemAct{matterID, action, raw})
+	return systemAct{matterID, action, raw, dues}, nil
+}
+
+// Notify tells username about matter id in the page header, in the
+// transaction (a waiting seal took effect: its court is told).
+func (fx *Effects) Notify(matterID int64, username, text string) error {
+	if _, err := fx.Tx.ExecContext(context.Background(), `INSERT INTO notifications (username, matter_id, kind, text, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		username, matterID, NotifyAutomatic, text, fx.Event.At); err != nil {
+		return fmt.Errorf("notify %s of matter %d: %w", username, matterID, err)
+	}
 	return nil
 }
+
+// NotifyAutomatic is the notification kind of what an automatic act did.
+const NotifyAutomatic = "automatic"
 
 // AfterCommit runs f once the transaction has committed. f must not fail
 // the act: it is for work that can be repeated (an index update, a push a
@@ -128,11 +154,14 @@ func (en *Engine) systemAct(ctx context.Context, run *txRun, tx *sql.Tx, a syste
 	if t.Side == c.matter.RequestingSide {
 		unit = c.matter.RequestingUnit
 	}
-	return en.appendAct(ctx, run, tx, k, c, t, actor{username: SystemUser, unit: unit, role: SystemUser}, p, d, "system", at)
+	return en.appendAct(ctx, run, tx, k, c, t, actor{username: SystemUser, unit: unit, role: SystemUser, dues: a.dues}, p, d, "system", at)
 }
 
 // actor is who an appended act is recorded as.
-type actor struct{ username, unit, role string }
+type actor struct {
+	username, unit, role string
+	dues                 map[ClockID]time.Time
+}
 
 // appendAct writes t on the matter c describes as a: the event, its
 // clocks and the matter row, then the kind's effects. Act and the system
@@ -152,6 +181,11 @@ func (en *Engine) appendAct(ctx context.Context, run *txRun, tx *sql.Tx, k *Kind
 			return committed{}, err
 		}
 		dueFor(t, cur, create, e.Clocks, at)
+	}
+	for i, cl := range e.Clocks {
+		if due, ok := a.dues[cl.ID]; ok {
+			e.Clocks[i].Due = db.Time(due)
+		}
 	}
 	res, err := en.commit(ctx, tx, k, &c, e, source, false)
 	if err != nil {
@@ -187,13 +221,13 @@ type Sweep struct {
 // Engine returns the engine.
 func (sw *Sweep) Engine() *Engine { return sw.en }
 
-// System queues an automatic act on matter id.
-func (sw *Sweep) System(matterID int64, action string, payload any) error {
-	fx := Effects{}
-	if err := fx.System(matterID, action, payload); err != nil {
+// System queues an automatic act on matter id, as Effects.System.
+func (sw *Sweep) System(matterID int64, action string, payload any, dues map[ClockID]time.Time) error {
+	a, err := newSystemAct(matterID, action, payload, dues)
+	if err != nil {
 		return err
 	}
-	sw.system = append(sw.system, fx.system...)
+	sw.system = append(sw.system, a)
 	return nil
 }
 

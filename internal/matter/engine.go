@@ -20,6 +20,7 @@ import (
 	"liandong/internal/ident"
 	"liandong/internal/keyring"
 	"liandong/internal/signer"
+	"liandong/internal/vehicle"
 	"liandong/internal/workday"
 )
 
@@ -44,6 +45,9 @@ type Config struct {
 	PeerKeys map[string]string
 	// Logger receives the background workers' failures. Default: discarded.
 	Logger *slog.Logger
+	// Vehicles is the vehicle seal register the vehicle kinds keep on the
+	// police side (S-VEH-2); nil on a node without one, where they refuse.
+	Vehicles *vehicle.Register
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -452,7 +456,7 @@ func (en *Engine) Act(ctx context.Context, pr access.Principal, id int64, action
 				return err
 			}
 		}
-		res, err := en.appendAct(ctx, run, tx, k, c, t, actor{pr.Username, pr.UnitCode, string(role)}, p, d, pr.Source, en.now())
+		res, err := en.appendAct(ctx, run, tx, k, c, t, actor{username: pr.Username, unit: pr.UnitCode, role: string(role)}, p, d, pr.Source, en.now())
 		if err != nil {
 			return err
 		}

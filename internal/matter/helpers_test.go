@@ -10,11 +10,13 @@ import (
 
 	"liandong/internal/access"
 	"liandong/internal/audit"
+	"liandong/internal/connector"
 	"liandong/internal/db"
 	"liandong/internal/directory"
 	"liandong/internal/keyring"
 	"liandong/internal/matter"
 	"liandong/internal/signer"
+	"liandong/internal/vehicle"
 )
 
 // t0 is Monday 2025-03-03 09:00 in China: a working day.
@@ -49,9 +51,13 @@ type fixture struct {
 	log    *audit.Log
 	keys   *signer.Store
 	ring   *keyring.Ring
-	clock  *clock
-	en     *matter.Engine
-	people map[string]access.Principal
+	// The vehicle registry simulator and the seal register on it.
+	vehicles     *connector.VehicleSimulator
+	register     *vehicle.Register
+	vehicleIndex int // the last simulator vehicle a table test took
+	clock        *clock
+	en           *matter.Engine
+	people       map[string]access.Principal
 }
 
 // The people. Usernames say who they are.
@@ -73,6 +79,7 @@ var people = []struct {
 	{"jls", "ga411600-jls", "police", []directory.Role{directory.PoliceHandler}},
 	{"crj", "ga411600-crj", "police", []directory.Role{directory.PoliceHandler}},
 	{"zhzx", "ga411602-zhzx", "police", []directory.Role{directory.PoliceHandler}},
+	{"cgs", "ga411600-jj-cgs", "police", []directory.Role{directory.PoliceHandler}},
 }
 
 func newRing(t testing.TB) *keyring.Ring {
@@ -114,6 +121,13 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 		}
 		f.people[p.username] = access.Principal{UserID: id, Username: p.username, UnitCode: p.unit, Side: p.side, Roles: p.roles, Source: "test"}
 	}
+	var err error
+	if f.vehicles, err = connector.NewVehicleSimulator(1, 10_000, connector.WithVehicleClock(f.clock.Now)); err != nil {
+		t.Fatal(err)
+	}
+	if f.register, err = vehicle.New(ctx, d, f.vehicles, vehicle.Config{Now: f.clock.Now}); err != nil {
+		t.Fatal(err)
+	}
 	f.en = f.engine(t, matter.Config{})
 	return f
 }
@@ -124,6 +138,9 @@ func (f *fixture) engine(t testing.TB, cfg matter.Config) *matter.Engine {
 	t.Helper()
 	if cfg.Now == nil {
 		cfg.Now = f.clock.Now
+	}
+	if cfg.Vehicles == nil {
+		cfg.Vehicles = f.register
 	}
 	en, err := matter.New(context.Background(), f.d, f.dir, f.policy, f.log, f.keys, f.ring, cfg)
 	if err != nil {
@@ -285,9 +302,16 @@ func (f *fixture) child(t testing.TB, parent int64) int64 {
 	return id
 }
 
+// customInState reaches states that need more than acts on one matter
+// (a waiting vehicle seal needs another seal ahead of it).
+var customInState = map[string]func(f *fixture, t testing.TB, s matter.State) int64{}
+
 // inState returns a fresh matter of kind in state s.
 func (f *fixture) inState(t testing.TB, kind string, s matter.State) int64 {
 	t.Helper()
+	if in, ok := customInState[kind]; ok {
+		return in(f, t, s)
+	}
 	if paths, ok := assistPaths[kind]; ok {
 		path, ok := paths[s]
 		if !ok {

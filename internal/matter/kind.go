@@ -126,7 +126,7 @@ func reviewTransitions(open, all []State) []Transition {
 }
 
 // kinds is the registry. Each entry is declared in its own kind_*.go file.
-var kinds = []*Kind{&locateKind, &handoverKind, &summonsKind, &detentionKind, &exitbanKind, &dispatchKind, &transferKind, &arrestKind}
+var kinds = []*Kind{&locateKind, &handoverKind, &summonsKind, &detentionKind, &exitbanKind, &dispatchKind, &transferKind, &arrestKind, &vehicleSealKind, &vehicleControlKind}
 
 // Kinds lists every kind.
 func Kinds() []*Kind { return slices.Clone(kinds) }

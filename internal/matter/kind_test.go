@@ -127,6 +127,16 @@ func TestTransitionTables(t *testing.T) {
 							if to == matter.NoState {
 								to = s.Name
 							}
+							// An act with effects may be followed by automatic acts
+							// in the same transaction (a seal accepted with nothing
+							// ahead takes effect at once).
+							if m.State != to && k.Effects != nil {
+								for _, tr := range k.Transitions {
+									if tr.System && slices.Contains(tr.From, to) && tr.To == m.State {
+										to = m.State
+									}
+								}
+							}
 							if m.State != to || ev.Type != action || ev.Side != want.Side {
 								t.Errorf("%s: state %s event %s/%s, want state %s", name, m.State, ev.Type, ev.Side, to)
 							}

@@ -127,6 +127,12 @@ func probes() []probe {
 		{"POST", "/api/v1/matters/{matter}/actions/suggest_review", access.ActionMatterAct, jsonBody(map[string]any{"payload": map[string]any{}}), func(access.Principal) *access.Target { t := matterTarget; return &t }},
 		{"GET", "/api/v1/notifications", access.ActionSelf, nil, nil},
 		{"POST", "/api/v1/notifications/1/read", access.ActionSelf, jsonBody(map[string]any{}), nil},
+		// The vehicle register: the scope is the principal's unit (traffic
+		// police) or its token; the file also opens to the sealing court.
+		{"GET", "/api/v1/vehicles/check?vehicle=%E8%B1%ABP12345&operation=transfer", access.ActionVehicleCheck, nil, func(access.Principal) *access.Target { return &access.Target{} }},
+		{"POST", "/api/v1/vehicles/check", access.ActionVehicleCheck, jsonBody(map[string]any{"items": []map[string]string{{"vehicle": "豫P12345", "operation": "transfer"}}}),
+			func(access.Principal) *access.Target { return &access.Target{} }},
+		{"GET", "/api/v1/vehicles/file?vehicle=%E8%B1%ABP12345", access.ActionVehicleFileRead, nil, func(access.Principal) *access.Target { return &access.Target{} }},
 		// The same route aimed at another unit's court: the unit dimension.
 		{"POST", "/api/v1/documents/issue", access.ActionDocIssue, jsonBody(map[string]string{"sm3": strings.Repeat("0", 64), "type": "协助执行通知书", "case_number": "（2024）豫1681执7号", "unit": "fy411681"}),
 			func(access.Principal) *access.Target {
@@ -185,6 +191,12 @@ func TestRouteRoleUnitMatrix(t *testing.T) {
 				continue
 			}
 			key := rt.method + " " + rt.path
+			switch key {
+			case "GET /api/v1/vehicles/check":
+				key += "?vehicle=%E8%B1%ABP12345&operation=transfer"
+			case "GET /api/v1/vehicles/file":
+				key += "?vehicle=%E8%B1%ABP12345"
+			}
 			key = strings.NewReplacer("{username}", victim, "{$}", "", "{id}/revoke", "999999/revoke", "{id}/read", "1/read", "{id}/actions/{action}", matterPath+"/actions/suggest_review", "{id}/act/{action}", matterPath+"/act/suggest_review", "{id}/query-systems", matterPath+"/query-systems", "{id}/intake-via-system", matterPath+"/intake-via-system", "{id}/border-control", matterPath+"/border-control", "{id}", matterPath).Replace(key)
 			p, ok := byKey[key]
 			if !ok {

@@ -107,5 +107,12 @@ func (s *Server) routeTable() []route {
 		// Documents (S-DOC-1).
 		{"POST", "/api/v1/documents", access.ActionDocUpload, true, "上传文书文件", s.apiDocumentUpload},
 		{"POST", "/api/v1/documents/issue", access.ActionDocIssue, true, "签发电子文书", s.apiDocumentIssue},
+
+		// The vehicle seal register (S-VEH-2): police systems check before a
+		// registration business; the file is for the traffic police and the
+		// sealing courts.
+		{"GET", "/api/v1/vehicles/check", access.ActionVehicleCheck, true, "核查车辆能否办理某项登记业务（vehicle=号牌或VIN，operation=业务类型；S-VEH-2）", s.apiVehicleCheck},
+		{"POST", "/api/v1/vehicles/check", access.ActionVehicleCheck, true, "批量核查车辆查封状态（每次至多 1000 辆）", s.apiVehicleCheckBatch},
+		{"GET", "/api/v1/vehicles/file", access.ActionVehicleFileRead, true, "车辆查封档案：车辆信息与全部查封（含轮候、已解除、已失效）", s.apiVehicleFile},
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"liandong/internal/docs"
 	"liandong/internal/matter"
 	"liandong/internal/subject"
+	"liandong/internal/vehicle"
 )
 
 //go:embed templates/*.html
@@ -53,25 +54,31 @@ type Deps struct {
 	Subjects *subject.Store
 	// Connectors answer the police-system queries of a locate.
 	Connectors Connectors
+	// Vehicles is the vehicle seal register (S-VEH-2); nil turns the
+	// vehicle API off (it answers vehicle.unavailable).
+	Vehicles *vehicle.Register
 }
 
 // Server holds the dependencies of every handler.
 type Server struct {
-	cfg        Config
-	db         *db.DB
-	dir        *directory.Store
-	acc        *access.Service
-	audit      *audit.Log
-	docs       *docs.Store
-	matters    *matter.Engine
-	conn       Connectors
-	subjects   *subject.Store
-	log        *slog.Logger
-	pages      map[string]*template.Template
-	metrics    *metrics
-	loginRate  *rateLimiter
-	publicRate *rateLimiter
-	routes     []route
+	cfg      Config
+	db       *db.DB
+	dir      *directory.Store
+	acc      *access.Service
+	audit    *audit.Log
+	docs     *docs.Store
+	matters  *matter.Engine
+	conn     Connectors
+	subjects *subject.Store
+	vehicles *vehicle.Register
+	// vehicleAudit groups the audit appends of vehicle checks.
+	vehicleAudit *groupAudit
+	log          *slog.Logger
+	pages        map[string]*template.Template
+	metrics      *metrics
+	loginRate    *rateLimiter
+	publicRate   *rateLimiter
+	routes       []route
 }
 
 // New builds a server; templates are parsed once here.
@@ -95,6 +102,7 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 		pages: pages, metrics: newMetrics(dbs),
 		loginRate:  newRateLimiter(10, 10, time.Now),
 		publicRate: newRateLimiter(120, 60, time.Now)}
+	s.vehicles, s.vehicleAudit = deps.Vehicles, newGroupAudit(d, deps.Audit)
 	s.routes = s.routeTable()
 	return s, nil
 }
