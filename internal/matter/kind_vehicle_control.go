@@ -80,7 +80,7 @@ var vehicleControlKind = Kind{
 			}},
 		{From: []State{ControlIntercepted, ControlDelegated}, Action: ActionReceiveVehicle, Label: "接收车辆", Side: Court, Roles: vehicleTakers,
 			To: ControlTaken, Stops: []ClockID{ClockVehicleTakeover}, Clause: "S-VEH-5", Validate: validateVehicleHandover,
-			Fields: vehicleHandoverFields,
+			Fields:  vehicleHandoverFields,
 			Confirm: "确认已当面点验车辆、行驶证和钥匙并签署车辆移交单？"},
 		{From: []State{ControlRequested, ControlActive}, Action: ActionEndControl, Label: "查封结束，撤销布控", Side: Police, System: true,
 			To: ControlEnded, Clause: "S-VEH-4"},

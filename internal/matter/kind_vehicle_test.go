@@ -191,7 +191,7 @@ func TestVehicleSealsQueueLiftAndLapse_S_VEH_2(t *testing.T) {
 
 		// The second's 12-month term ends; the sweep lapses it and lets the
 		// third in.
-		f.clock.Set(t0.Add(48 * time.Hour).AddDate(1, 0, 1))
+		f.clock.Set(t0.Add(48*time.Hour).AddDate(1, 0, 1))
 		res, err := f.en.Tick(ctx, f.clock.Now())
 		if err != nil || res.Automatic != 2 {
 			t.Fatalf("tick: %+v %v", res, err)
