@@ -16,8 +16,9 @@ type unitTree struct {
 	built  time.Time
 	parent map[string]string // "" for a top unit
 	side   map[string]string
-	court  map[string]string // nearest ancestor-or-self court, "" for police units
-	codes  []string          // every unit, in directory order
+	court  map[string]string             // nearest ancestor-or-self court, "" for police units
+	types  map[string]directory.UnitType // for the traffic police scope
+	codes  []string                      // every unit, in directory order
 }
 
 // maxDepth bounds walks up the tree, so a cycle in bad data cannot hang a
@@ -30,12 +31,14 @@ func buildTree(units []directory.Unit, built time.Time) *unitTree {
 		parent: make(map[string]string, len(units)),
 		side:   make(map[string]string, len(units)),
 		court:  make(map[string]string, len(units)),
+		types:  make(map[string]directory.UnitType, len(units)),
 		codes:  make([]string, 0, len(units)),
 	}
 	isCourt := make(map[string]bool, len(units))
 	for _, u := range units {
 		t.parent[u.Code] = u.ParentCode
 		t.side[u.Code] = u.Side
+		t.types[u.Code] = u.Type
 		t.codes = append(t.codes, u.Code)
 		isCourt[u.Code] = u.Type == directory.IntermediateCourt || u.Type == directory.BasicCourt
 	}
@@ -60,6 +63,18 @@ func (t *unitTree) has(code string) bool {
 // courtOf is the unit code of code's court, "" for police units and
 // unknown codes.
 func (t *unitTree) courtOf(code string) string { return t.court[code] }
+
+// trafficPolice reports whether code is a traffic police or vehicle
+// administration unit, or a unit under one.
+func (t *unitTree) trafficPolice(code string) bool {
+	for i := 0; code != "" && i < maxDepth; i++ {
+		if ty := t.types[code]; ty == directory.TrafficPolice || ty == directory.VehicleAdmin {
+			return true
+		}
+		code = t.parent[code]
+	}
+	return false
+}
 
 // within reports whether code is root or a unit under it, at any depth.
 func (t *unitTree) within(code, root string) bool {
