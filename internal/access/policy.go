@@ -39,6 +39,15 @@ const (
 	ActionVehicleFileRead Action = "vehicle.file.read" // a vehicle with all its seals
 )
 
+// The dishonest-debtor list (internal/credit). Police read nothing of it
+// directly: police systems see only what screening answers.
+const (
+	ActionCreditRead      Action = "credit.read"      // list entries with their history, numbers masked
+	ActionCreditManage    Action = "credit.manage"    // list, remove, extend, correct, record credit repair
+	ActionCreditImport    Action = "credit.import"    // import a file of listing decisions
+	ActionCreditSupervise Action = "credit.supervise" // the open and overdue removal and correction duties
+)
+
 // ActionInfo describes an action for people and for the checks.
 type ActionInfo struct {
 	Action Action
@@ -70,6 +79,10 @@ var actionTable = []ActionInfo{
 	{ActionLiaisonRead, "查看联络员与联络事务", "UnitCode (optional)", false},
 	{ActionVehicleCheck, "核查车辆查封状态", "none (the scope is the principal's unit or token)", false},
 	{ActionVehicleFileRead, "查看车辆查封档案", "RequestingUnit (a court that sealed the vehicle) for court roles", false},
+	{ActionCreditRead, "查看失信被执行人名单", "none", false},
+	{ActionCreditManage, "管理失信被执行人名单", "RequestingUnit (the listing court), CaseNumber", true},
+	{ActionCreditImport, "导入失信被执行人名单", "RequestingUnit (the listing court)", false},
+	{ActionCreditSupervise, "督办失信名单删除与纠正期限", "RequestingUnit (the listing court)", false},
 }
 
 // Actions lists every action in display order.
@@ -250,6 +263,21 @@ var rules = []Rule{
 	{directory.PoliceLeader, ActionVehicleFileRead, ScopeTrafficPolice, "S-VEH-2", "交警、车管领导查看车辆查封档案"},
 	{directory.CourtOfficer, ActionVehicleFileRead, ScopeOwnCourt, "S-VEH-2", "本院查封（含轮候查封）的车辆，查看其查封档案"},
 	{directory.CourtLeader, ActionVehicleFileRead, ScopeCourtTree, "S-VEH-2", "本院及下级法院查封的车辆，查看其查封档案"},
+
+	// The dishonest-debtor list (S-CREDIT-1, S-CREDIT-2; 失信规定 2017):
+	// the list is public (arts. 7, 8), so court users read all of it with
+	// numbers masked; only the listing court's officers and leaders change
+	// its entries; leaders watch the removal and correction clocks. Police
+	// have no rule here: they see only what screening answers.
+	{directory.CourtOfficer, ActionCreditRead, ScopeAll, "S-CREDIT-2", "名单依法公布（失信规定第七条），法院用户查看全部条目，证件号码脱敏"},
+	{directory.CourtLeader, ActionCreditRead, ScopeAll, "S-CREDIT-2", "名单依法公布（失信规定第七条），法院用户查看全部条目，证件号码脱敏"},
+	{directory.CourtPresident, ActionCreditRead, ScopeAll, "S-CREDIT-2", "名单依法公布（失信规定第七条），院领导查看全部条目"},
+	{directory.CourtOfficer, ActionCreditManage, ScopeOwnCourt, "S-CREDIT-2", "执行法官办理本院的纳入、删除、延长、纠正和信用修复"},
+	{directory.CourtLeader, ActionCreditManage, ScopeOwnCourt, "S-CREDIT-2", "执行局领导办理本院的纳入、删除、延长、纠正和信用修复"},
+	{directory.CourtOfficer, ActionCreditImport, ScopeOwnCourt, "S-CREDIT-1", "执行法官导入本院的失信名单"},
+	{directory.CourtLeader, ActionCreditImport, ScopeOwnCourt, "S-CREDIT-1", "执行局领导导入本院的失信名单"},
+	{directory.CourtLeader, ActionCreditSupervise, ScopeCourtTree, "S-CREDIT-2", "执行局领导督办本院及下级法院删除、纠正失信信息的期限（第九条、第十条、第十二条）"},
+	{directory.CourtPresident, ActionCreditSupervise, ScopeCourtTree, "S-CREDIT-2", "院领导督办本院及下级法院删除、纠正失信信息的期限"},
 }
 
 // Rules returns THE permission policy, one row per role × action, for the
