@@ -113,3 +113,30 @@ func Fold(s string) string {
 func IsHan(r rune) bool {
 	return r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r <= 0x4DBF
 }
+
+// traditional maps a simplified character to one traditional form (the
+// first found in the table), for generating test data.
+var traditional = sync.OnceValue(func() map[rune]rune {
+	t := foldTable()
+	m := make(map[rune]rune, len(t))
+	for k, v := range t {
+		if old, ok := m[v]; !ok || k < old {
+			m[v] = k
+		}
+	}
+	return m
+})
+
+// ToTraditional writes s with traditional characters where the fold table
+// knows one (张三 → 張三). Fold undoes it. For test data.
+func ToTraditional(s string) string {
+	m := traditional()
+	var b strings.Builder
+	for _, r := range s {
+		if t, ok := m[r]; ok && FoldRune(t) == r {
+			r = t
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

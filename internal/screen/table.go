@@ -1,0 +1,64 @@
+package screen
+
+import "math/bits"
+
+// u64Table is an open-addressing hash table from non-zero uint64 keys to
+// uint32 values with linear probing, sized at a load of at most 0.7. Key
+// and value share a 16-byte slot so that a lookup touches one cache line.
+// It is filled once while an index is built and only read afterwards.
+type u64Table struct {
+	slots []tableSlot
+	shift uint
+	n     int
+}
+
+type tableSlot struct {
+	key uint64
+	val uint32
+}
+
+// multiFlag marks a value that indexes the multi list of its index
+// (several entries share the key) rather than an entry slot.
+const multiFlag = 1 << 31
+
+func newU64Table(n int) u64Table {
+	size := 1 << 4
+	for float64(size)*0.7 < float64(n) {
+		size <<= 1
+	}
+	return u64Table{slots: make([]tableSlot, size), shift: uint(64 - bits.TrailingZeros(uint(size)))}
+}
+
+func (t *u64Table) home(key uint64) uint64 {
+	return (key * 0x9E3779B97F4A7C15) >> t.shift
+}
+
+// put adds key, which must not be present yet.
+func (t *u64Table) put(key uint64, val uint32) {
+	mask := uint64(len(t.slots) - 1)
+	for i := t.home(key); ; i = (i + 1) & mask {
+		if t.slots[i].key == 0 {
+			t.slots[i] = tableSlot{key, val}
+			t.n++
+			return
+		}
+	}
+}
+
+func (t *u64Table) get(key uint64) (uint32, bool) {
+	if len(t.slots) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := t.home(key); ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.key == key {
+			return s.val, true
+		}
+		if s.key == 0 {
+			return 0, false
+		}
+	}
+}
+
+func (t *u64Table) bytes() int { return len(t.slots) * 16 }
