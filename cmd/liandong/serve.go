@@ -25,6 +25,7 @@ import (
 	"liandong/internal/pii"
 	"liandong/internal/signer"
 	"liandong/internal/subject"
+	"liandong/internal/vehicle"
 	"liandong/internal/web"
 )
 
@@ -178,17 +179,31 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	// matters and escalates; in --side all the loopback carries each side's
 	// events to the other, the same path the exchange between two nodes
 	// will take.
-	engine, err := matter.New(ctx, d, dir, acc.Policy(), auditLog, keys, ring, matter.Config{Side: cfg.Side, Logger: log})
+	// No real police-system adapters exist yet: the built-in simulators
+	// (synthetic Zhoukou people and 豫P vehicles, docs/connectors.md)
+	// answer, with the same seed as the demo debtors, who own the first
+	// vehicles.
+	sim := connector.NewSimulator(1)
+	registry, err := connector.NewVehicleSimulator(1, 1_000_000, connector.WithVehicleOwners(sim.People()))
+	if err != nil {
+		return fmt.Errorf("vehicle registry: %w", err)
+	}
+	log.Info("police-system connectors: built-in simulator")
+	// The vehicle seal register (S-VEH-2) is police-side data: a court-only
+	// node keeps none and its vehicle kinds refuse.
+	var seals *vehicle.Register
+	if cfg.Side != "court" {
+		if seals, err = vehicle.New(ctx, d, registry, vehicle.Config{Logger: log}); err != nil {
+			return fmt.Errorf("vehicle seal register: %w", err)
+		}
+		go func() { _ = seals.Run(runCtx, time.Minute) }()
+	}
+	engine, err := matter.New(ctx, d, dir, acc.Policy(), auditLog, keys, ring, matter.Config{Side: cfg.Side, Logger: log, Vehicles: seals})
 	if err != nil {
 		return fmt.Errorf("matter engine: %w", err)
 	}
 	go func() { _ = engine.Run(runCtx, time.Minute) }()
 	subjects := subject.NewStore(d, pii.New(ring), acc.Policy(), auditLog, subject.Options{})
-	// No real police-system adapters exist yet: the built-in simulator
-	// (synthetic Zhoukou people, docs/connectors.md) answers, with the
-	// same seed as the demo debtors.
-	sim := connector.NewSimulator(1)
-	log.Info("police-system connectors: built-in simulator")
 	if cfg.Side == "all" {
 		go func() { _ = matter.NewLoopback(engine).Run(runCtx, 2*time.Second) }()
 	}
@@ -202,7 +217,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	go purgeSessions(runCtx, acc, log)
 
 	srv, err := web.New(web.Config{Side: cfg.Side, Version: version, SecureCookies: cfg.SecureCookies}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: auditLog, Docs: documents, Matters: engine, Subjects: subjects,
-		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}}, log)
+		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}, Vehicles: seals}, log)
 	if err != nil {
 		return err
 	}

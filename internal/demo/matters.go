@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"liandong/internal/access"
@@ -118,13 +119,20 @@ type spec struct {
 	child     []act
 	after     []act
 	backdate  bool // file it four working days back (an overdue locate)
+	// vehicle, when > 0, files about the registry's vehicle vehicle-1 (its
+	// owner is person vehicle-1): "{plate}" in payloads becomes its plate.
+	vehicle int
+	// longAgo files it and does its acts that long ago (a seal whose term
+	// ran out, lapsed by the tick at the end of LoadMatters).
+	longAgo time.Duration
 }
 
 type loader struct {
-	env      MatterEnv
-	people   []connector.SimPerson
-	prs      map[string]access.Principal
-	subjects map[int]int64
+	env          MatterEnv
+	vehiclePlate string // the plate of the vehicle spec being filed
+	people       []connector.SimPerson
+	prs          map[string]access.Principal
+	subjects     map[int]int64
 }
 
 // pr logs the demo user in (once) and returns the session's principal:
@@ -211,9 +219,24 @@ func (l *loader) file(ctx context.Context, s spec) (int, error) {
 			return 0, err
 		}
 	}
+	if s.longAgo > 0 {
+		at := time.Now().Add(-s.longAgo)
+		en = l.env.Matters.WithNow(func() time.Time { return at })
+	}
+	if s.vehicle > 0 {
+		plate, err := l.plate(s.vehicle - 1)
+		if err != nil {
+			return 0, err
+		}
+		l.vehiclePlate = plate
+		raw = []byte(strings.ReplaceAll(string(raw), "{plate}", plate))
+	}
 	kind := s.kind
-	if kind == "handover" { // opened by the control of a locate (S-LOC-3)
+	switch kind {
+	case "handover": // opened by the control of a locate (S-LOC-3)
 		kind = "locate"
+	case "vehicle_control": // opened from a seal (S-VEH-4)
+		kind = "vehicle_seal"
 	}
 	m, err := en.Create(ctx, pr, matter.NewMatter{Kind: kind, CaseNumber: s.caseNo, AddressedUnit: s.addressed,
 		SubjectID: sid, Payload: raw, Documents: digests})
@@ -221,23 +244,41 @@ func (l *loader) file(ctx context.Context, s spec) (int, error) {
 		return 0, fmt.Errorf("create: %w", err)
 	}
 	n := 1
-	if err := l.do(ctx, s.caseNo, m.ID, s.acts); err != nil {
+	acts := l.env.Matters
+	if s.longAgo > 0 {
+		acts = en
+	}
+	if err := l.do(ctx, acts, s.caseNo, m.ID, s.acts); err != nil {
 		return n, err
 	}
-	if hasAction(s.acts, matter.ActionMarkControlled) {
+	if hasAction(s.acts, matter.ActionMarkControlled) || hasAction(s.acts, matter.ActionRequestControl) {
 		var child int64
 		if err := l.env.DB.Read().QueryRowContext(ctx, `SELECT id FROM matters WHERE parent_id = $1`, m.ID).Scan(&child); err != nil {
 			return n, fmt.Errorf("the handover opened by matter %d: %w", m.ID, err)
 		}
 		n++
-		if err := l.do(ctx, s.caseNo, child, s.child); err != nil {
+		if err := l.do(ctx, acts, s.caseNo, child, s.child); err != nil {
 			return n, err
 		}
 	}
-	return n, l.do(ctx, s.caseNo, m.ID, s.after)
+	return n, l.do(ctx, acts, s.caseNo, m.ID, s.after)
 }
 
-func (l *loader) do(ctx context.Context, caseNo string, id int64, acts []act) error {
+// plate is the plate of the registry's vehicle i (the simulator's; a real
+// registry has no demo vehicles).
+func (l *loader) plate(i int) (string, error) {
+	reg := l.env.Matters.Config().Vehicles
+	if reg == nil {
+		return "", errors.New("no vehicle register on this node")
+	}
+	sim, ok := reg.Registry().(interface{ At(int) connector.Vehicle })
+	if !ok {
+		return "", errors.New("the vehicle registry is not the simulator")
+	}
+	return sim.At(i).Plate, nil
+}
+
+func (l *loader) do(ctx context.Context, en *matter.Engine, caseNo string, id int64, acts []act) error {
 	for _, a := range acts {
 		pr, err := l.pr(ctx, a.who)
 		if err != nil {
@@ -252,7 +293,8 @@ func (l *loader) do(ctx context.Context, caseNo string, id int64, acts []act) er
 		if err != nil {
 			return err
 		}
-		if _, _, err := l.env.Matters.Act(ctx, pr, id, a.action, 0, raw, digests); err != nil {
+		raw = []byte(strings.ReplaceAll(string(raw), "{plate}", l.vehiclePlate))
+		if _, _, err := en.Act(ctx, pr, id, a.action, 0, raw, digests); err != nil {
 			return fmt.Errorf("%s %s on matter %d: %w", a.who, a.action, id, err)
 		}
 	}
@@ -576,5 +618,5 @@ func matterSpecs(now time.Time) []spec {
 				{who: zhzx, action: matter.ActionAcknowledge, payload: map[string]any{"note": "已接警。"}},
 				{who: zy, action: matter.ActionCancel, payload: map[string]any{"reason": "经劝解被执行人情绪平稳，配合执行，无需出警。"}},
 			}},
-	}, criminalSpecs(now)...)
+	}, append(criminalSpecs(now), vehicleSpecs(now)...)...)
 }

@@ -7,6 +7,7 @@ import (
 
 	"liandong/internal/access"
 	"liandong/internal/audit"
+	"liandong/internal/connector"
 	"liandong/internal/db"
 	"liandong/internal/db/dbtest"
 	"liandong/internal/demo"
@@ -17,6 +18,7 @@ import (
 	"liandong/internal/pii"
 	"liandong/internal/signer"
 	"liandong/internal/subject"
+	"liandong/internal/vehicle"
 )
 
 // services builds what `liandong demo` builds (cmd/liandong/serve.go) on a
@@ -43,7 +45,15 @@ func services(t *testing.T, d *db.DB) demo.MatterEnv {
 	auditLog := audit.New(d, keys, audit.Options{})
 	documents := docs.NewStore(d, keys, dir, auditLog, docs.Options{})
 	acc := access.NewService(d, dir, auditLog, ring, access.Config{})
-	engine, err := matter.New(ctx, d, dir, acc.Policy(), auditLog, keys, ring, matter.Config{Side: "all"})
+	registry, err := connector.NewVehicleSimulator(1, 100_000, connector.WithVehicleOwners(connector.NewSimulator(1).People()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seals, err := vehicle.New(ctx, d, registry, vehicle.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := matter.New(ctx, d, dir, acc.Policy(), auditLog, keys, ring, matter.Config{Side: "all", Vehicles: seals})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,9 +109,15 @@ func TestLoadMatters(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows.Close()
+	// States a node keeping both sides does not rest in: an unseal is
+	// carried out in the same transaction when the register is here.
+	transient := map[string]bool{"vehicle_seal/" + string(matter.VehicleSealUnsealing): true}
 	want := 0
 	for _, k := range matter.Kinds() {
 		for _, s := range k.States {
+			if transient[k.Name+"/"+string(s.Name)] {
+				continue
+			}
 			want++
 			if have[k.Name+"/"+string(s.Name)] == 0 {
 				t.Errorf("no demo matter of kind %s in state %s (%s)", k.Name, s.Name, s.Label)
