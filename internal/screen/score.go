@@ -36,7 +36,6 @@ const (
 	pSexDiffer   = 0.01
 	pIDNear      = 0.9
 	pIDOther     = 0.05  // the typed number is garbled beyond a near miss
-	pIDConflict  = 0.001 // the query's valid number is not the listed one
 	homophoneMul = 8.0   // spellings that sound the same, per character
 	similarMul   = 20.0
 	nearDayMul   = 30.0 // dates one typo away
@@ -55,7 +54,7 @@ type evidence struct {
 	birth    string // "exact", "near", "year", "other", ""
 	sex      int8   // 1 agree, -1 differ, 0 unknown
 	region   regionAgreement
-	id       string // "near", "other", "conflict", ""
+	id       string // "near", "other", ""
 	count    int    // entries on the list with exactly the queried name
 	pSame    float64
 	lambda   float64

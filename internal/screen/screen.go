@@ -189,6 +189,12 @@ func (ix *Index) nameTier(pq *parsedQuery, m mask) (evidence, bool) {
 		if rel.rel == relNone {
 			return
 		}
+		if pq.idErr == nil && pq.id.kind == kindResident && ix.rid[slot] != 0 {
+			// The query's valid number is not this entry's: another person.
+			// (One mistyped digit or two swapped neighbours never pass the
+			// MOD 11-2 check, so a valid number is not a typo of another.)
+			return
+		}
 		ev := ix.weigh(pq, slot, e, rel, count)
 		if !found || ev.score > best.score || ev.score == best.score && ix.ids[slot] < ix.ids[best.slot] {
 			best, found = ev, true
@@ -316,14 +322,6 @@ func (ix *Index) weigh(pq *parsedQuery, slot uint32, e []rune, rel relation, cou
 	// Identity numbers.
 	if rid := ix.rid[slot]; rid != 0 && pq.idGiven {
 		switch {
-		case pq.idErr == nil && pq.id.kind == kindResident && nearID(pq.id.norm, rid):
-			// A mistyped number that happens to pass the check digit.
-			ev.id = "near"
-			pSame *= pIDNear
-			lambda *= nearIDShare
-		case pq.idErr == nil && pq.id.kind == kindResident:
-			ev.id = "conflict"
-			pSame *= pIDConflict
 		case pq.typedID != "" && nearID(pq.typedID, rid):
 			ev.id = "near"
 			pSame *= pIDNear
@@ -337,7 +335,7 @@ func (ix *Index) weigh(pq *parsedQuery, slot uint32, e []rune, rel relation, cou
 	ev.score = oddsScore(pSame, lambda)
 	// The rules above the score: a bare name, a substituted character in
 	// a two-character name, a date that is not exact: never a hit.
-	ev.hitOK = ev.birth == "exact" && ev.sex >= 0 && ev.id != "conflict" &&
+	ev.hitOK = ev.birth == "exact" && ev.sex >= 0 &&
 		(rel.rel == relExact || (rel.rel == relHomophone || rel.rel == relSimilar) && rel.subs == 1 && len(e) >= 3 && len(e)-hanzi.SplitSurname(e) >= 2)
 	// Dates that disagree beyond a typo: not this person, unless a nearly
 	// equal identity number says otherwise.
@@ -430,8 +428,6 @@ func (ev *evidence) explain(pq *parsedQuery) []string {
 	switch ev.id {
 	case "near":
 		out = append(out, "所填证件号与名单记录仅差一两位（疑似录入错误）")
-	case "conflict":
-		out = append(out, "身份证号与名单记录不一致")
 	}
 	if ev.rel.rel == relExact && ev.count > 1 {
 		out = append(out, fmt.Sprintf("常见姓名（名单中同名 %d 人）", ev.count))
