@@ -31,6 +31,7 @@ import (
 	"liandong/internal/pii"
 	"liandong/internal/signer"
 	"liandong/internal/subject"
+	"liandong/internal/vehicle"
 	"liandong/internal/web"
 )
 
@@ -60,6 +61,7 @@ type harness struct {
 	acc      *access.Service
 	audit    *audit.Log
 	docs     *docs.Store
+	vehicles *connector.VehicleSimulator // the registry the matter engine's seal register pushes to
 }
 
 func newHarness(t testing.TB, d *db.DB) *harness {
@@ -84,21 +86,30 @@ func newHarness(t testing.TB, d *db.DB) *harness {
 	log := audit.New(d, keys, audit.Options{})
 	documents := docs.NewStore(d, keys, dir, log, docs.Options{})
 	acc := access.NewService(d, dir, log, ring, access.Config{HashPassword: cheapHash})
-	engine, err := matter.New(ctx, d, dir, acc.Policy(), log, keys, ring, matter.Config{Side: "all"})
+	vsim, err := connector.NewVehicleSimulator(1, 10_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vreg, err := vehicle.New(ctx, d, vsim, vehicle.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := matter.New(ctx, d, dir, acc.Policy(), log, keys, ring, matter.Config{Side: "all", Vehicles: vreg})
 	if err != nil {
 		t.Fatal(err)
 	}
 	subjects := subject.NewStore(d, pii.New(ring), acc.Policy(), log, subject.Options{})
 	sim := connector.NewSimulator(1)
 	s, err := web.New(web.Config{Side: "all", Version: "test"}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: log, Docs: documents, Matters: engine, Subjects: subjects,
-		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}},
+		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}, Vehicles: vreg},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &harness{t: t, recovery: map[string][]string{}, matters: engine, server: s, d: d, srv: srv, dir: dir, acc: acc, audit: log, docs: documents}
+	return &harness{t: t, recovery: map[string][]string{}, matters: engine, server: s, d: d, srv: srv, dir: dir, acc: acc, audit: log, docs: documents,
+		vehicles: vsim}
 }
 
 type routeRow struct {

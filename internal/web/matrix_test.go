@@ -133,6 +133,9 @@ func probes() []probe {
 		{"POST", "/api/v1/vehicles/check", access.ActionVehicleCheck, jsonBody(map[string]any{"items": []map[string]string{{"vehicle": "豫P12345", "operation": "transfer"}}}),
 			func(access.Principal) *access.Target { return &access.Target{} }},
 		{"GET", "/api/v1/vehicles/file?vehicle=%E8%B1%ABP12345", access.ActionVehicleFileRead, nil, func(access.Principal) *access.Target { return &access.Target{} }},
+		// An interception is reported by plate; the engine then checks each
+		// control matter it finds (none here: a 404 for those who may act).
+		{"POST", "/api/v1/vehicles/interceptions", access.ActionMatterAct, jsonBody(map[string]any{"vehicle": "豫P12345", "payload": map[string]any{}}), nil},
 		// The same route aimed at another unit's court: the unit dimension.
 		{"POST", "/api/v1/documents/issue", access.ActionDocIssue, jsonBody(map[string]string{"sm3": strings.Repeat("0", 64), "type": "协助执行通知书", "case_number": "（2024）豫1681执7号", "unit": "fy411681"}),
 			func(access.Principal) *access.Target {

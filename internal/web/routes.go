@@ -113,6 +113,7 @@ func (s *Server) routeTable() []route {
 		// sealing courts.
 		{"GET", "/api/v1/vehicles/check", access.ActionVehicleCheck, true, "核查车辆能否办理某项登记业务（vehicle=号牌或VIN，operation=业务类型；S-VEH-2）", s.apiVehicleCheck},
 		{"POST", "/api/v1/vehicles/check", access.ActionVehicleCheck, true, "批量核查车辆查封状态（每次至多 1000 辆）", s.apiVehicleCheckBatch},
+		{"POST", "/api/v1/vehicles/interceptions", access.ActionMatterAct, true, "报告拦截布控车辆（vehicle=号牌或VIN，payload=拦截地点、时间、单位、识别号牌；S-VEH-4/5）", s.apiVehicleInterception},
 		{"GET", "/api/v1/vehicles/file", access.ActionVehicleFileRead, true, "车辆查封档案：车辆信息与全部查封（含轮候、已解除、已失效）", s.apiVehicleFile},
 	}
 }

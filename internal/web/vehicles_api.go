@@ -282,11 +282,16 @@ func (s *Server) apiVehicleFile(w http.ResponseWriter, r *http.Request, rq *requ
 		}
 		return errVehiclesOff()
 	}
+	pol := s.acc.Policy()
 	f, err := s.vehicles.File(ctx, r.URL.Query().Get("vehicle"))
 	if err != nil {
+		// Whether a vehicle is known is itself register data: only those
+		// who may read any file learn that it is not.
+		if apperr.IsNotFound(err) && !pol.Can(ctx, pr, access.ActionVehicleFileRead, access.Target{}) {
+			return s.acc.Authorize(ctx, pr, access.ActionVehicleFileRead, access.Target{RequestingUnit: "-"})
+		}
 		return err
 	}
-	pol := s.acc.Policy()
 	ok := pol.Can(ctx, pr, access.ActionVehicleFileRead, access.Target{})
 	for i := 0; !ok && i < len(f.Seals); i++ {
 		ok = pol.Can(ctx, pr, access.ActionVehicleFileRead, access.Target{RequestingUnit: f.Seals[i].CourtUnit})
