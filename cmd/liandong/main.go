@@ -26,6 +26,7 @@ const usage = `liandong —— 周口市法院公安执行协作联动平台
   migrate   数据库结构迁移 / apply or list schema migrations (up|status)
   user      用户管理 / manage users (add|list|disable|enable|passwd)
   audit     审计日志核验、导出、归档 / verify, export, archive the audit log
+  credit    失信被执行人名单导入、期限届满删除 / the dishonest-debtor list (import|expire)
   ident     校验证件号、统一社会信用代码、车牌、VIN、案号 / check identifiers
   workday   工作日与期限计算 / working days and deadlines
   version   显示版本 / print the version
@@ -52,6 +53,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdUser(rest, stdin, stdout, stderr)
 	case "audit":
 		return cmdAudit(rest, stdout, stderr)
+	case "credit":
+		return cmdCredit(rest, stdout, stderr)
 	case "ident":
 		return cmdIdent(rest, stdout, stderr)
 	case "workday":

@@ -205,6 +205,7 @@ type rawLine struct {
 type result struct {
 	no       int
 	sealed   sealed
+	ready    bool // sealed and ready to insert
 	key      string
 	problems []Problem
 }
@@ -222,8 +223,12 @@ func (im *importRun) run(ctx context.Context, src io.Reader, format Format) erro
 	// Big imports touch random pages of four indexes: give the write
 	// connection a larger page cache for the transaction (SQLite).
 	if im.s.db.Engine == db.SQLite {
-		if _, err := w.tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
-			return fmt.Errorf("enlarge the page cache: %w", err)
+		// Multi-row INSERTs keep a statement journal: in memory, not in
+		// temporary files.
+		for _, p := range []string{`PRAGMA cache_size = -262144`, `PRAGMA temp_store = MEMORY`} {
+			if _, err := w.tx.ExecContext(ctx, p); err != nil {
+				return fmt.Errorf("%s: %w", p, err)
+			}
 		}
 		defer w.tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
 	}
@@ -364,12 +369,16 @@ func (im *importRun) check(ch *chunk, now time.Time) {
 		if len(ps) == 0 {
 			var r row
 			r, ps = validate(e, im.c, now)
-			if len(ps) == 0 && !(im.failed.Load() && !im.opts.SkipInvalid) {
-				sr, err := im.s.seal(r, im.baseID+int64(l.no))
-				if err != nil {
+			if len(ps) == 0 {
+				// The key is needed to find duplicates even in a file being
+				// refused; sealing is not.
+				if im.failed.Load() && !im.opts.SkipInvalid {
+					res.sealed.row = r
+					res.key = r.caseNumber + "|" + im.s.debtorKey(r)
+				} else if sr, err := im.s.seal(r, im.baseID+int64(l.no), ""); err != nil {
 					ps = []Problem{{Field: "", Code: CodeInvalid, Message: "无法加密证件号码：" + err.Error()}}
 				} else {
-					res.sealed, res.key = sr, sr.caseNumber+"|"+sr.debtorKey
+					res.sealed, res.ready, res.key = sr, true, sr.caseNumber+"|"+sr.debtorKey
 				}
 			}
 		}
@@ -406,12 +415,9 @@ func (im *importRun) write(ch *chunk) error {
 			}
 			continue
 		}
-		if res.key == "" { // sealing was skipped: the file is being refused
-			continue
-		}
 		im.active[res.key] = true
-		if im.rep.RejectedCount > 0 && !im.opts.SkipInvalid {
-			continue
+		if !res.ready || (im.rep.RejectedCount > 0 && !im.opts.SkipInvalid) {
+			continue // the file is being refused
 		}
 		if err := im.in.add(res.sealed); err != nil {
 			return err

@@ -14,6 +14,7 @@ import (
 	"liandong/internal/apperr"
 	"liandong/internal/db"
 	"liandong/internal/ident"
+	"liandong/internal/pii"
 	"liandong/internal/workday"
 )
 
@@ -108,7 +109,7 @@ func (s *Store) Add(ctx context.Context, actor access.Principal, e NewEntry) (En
 		if id, err = w.nextID(); err != nil {
 			return err
 		}
-		sr, err := s.seal(r, id)
+		sr, err := s.seal(r, id, key)
 		if err != nil {
 			return err
 		}
@@ -146,7 +147,7 @@ func duplicateError(caseNumber string) error {
 }
 
 // debtorKey is the blind index of the row's main number.
-func (s *Store) debtorKey(r row) string { return s.pii.Index("id_number", r.keyNumber) }
+func (s *Store) debtorKey(r row) string { return s.pii.Index(pii.IDNumber, r.keyNumber) }
 
 // checkListable refuses a second active entry for the debtor in the case,
 // and an applicant's request within six months of a removal at the

@@ -569,8 +569,11 @@ func checkDate(ck *checker, field, label, s string, required bool, today time.Ti
 // parseDate reads YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日,
 // full-width digits allowed, as a civil date at 00:00 UTC.
 func parseDate(s string) (time.Time, bool) {
-	s = foldWidth(strings.TrimSpace(s))
-	s = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(s)
+	s = strings.TrimSpace(s)
+	if t, ok := parseISODate(s); ok {
+		return t, true
+	}
+	s = dateSeparators.Replace(foldWidth(s))
 	parts := strings.Split(s, "-")
 	if len(parts) != 3 || len(parts[0]) != 4 || len(parts[1]) < 1 || len(parts[1]) > 2 || len(parts[2]) < 1 || len(parts[2]) > 2 {
 		return time.Time{}, false
@@ -582,6 +585,33 @@ func parseDate(s string) (time.Time, bool) {
 			return time.Time{}, false
 		}
 		v[i] = n
+	}
+	t := time.Date(v[0], time.Month(v[1]), v[2], 0, 0, 0, 0, time.UTC)
+	if t.Year() != v[0] || int(t.Month()) != v[1] || t.Day() != v[2] {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+var dateSeparators = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-")
+
+// parseISODate is the fast path of parseDate: exactly YYYY-MM-DD.
+func parseISODate(s string) (time.Time, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return time.Time{}, false
+	}
+	n := 0
+	var v [3]int
+	for i := 0; i < 10; i++ {
+		if i == 4 || i == 7 {
+			n++
+			continue
+		}
+		c := s[i]
+		if c < '0' || c > '9' {
+			return time.Time{}, false
+		}
+		v[n] = v[n]*10 + int(c-'0')
 	}
 	t := time.Date(v[0], time.Month(v[1]), v[2], 0, 0, 0, 0, time.UTC)
 	if t.Year() != v[0] || int(t.Month()) != v[1] || t.Day() != v[2] {

@@ -44,7 +44,7 @@ func (s *Store) change(ctx context.Context, fn func(w *txw) error) (uint64, erro
 			return fmt.Errorf("lock the list version: %w", err)
 		}
 		w.start, w.version = uint64(v), uint64(v)
-		w.changes = newBatchInsert(ctx, tx, "credit_changes", []string{"version", "entry_id", "op", "at"}, 500)
+		w.changes = newBatchInsert(ctx, s.db.Engine, tx, "credit_changes", []string{"version", "entry_id", "op", "at"}, 500)
 		if err := fn(w); err != nil {
 			return err
 		}
@@ -134,9 +134,10 @@ func documentPlace(entryID int64, ord int) string {
 	return "credit_documents.number:" + strconv.FormatInt(entryID, 10) + ":" + strconv.Itoa(ord)
 }
 
-// seal protects r's documents for entry id.
-func (s *Store) seal(r row, id int64) (sealed, error) {
-	out := sealed{row: r, id: id, debtorKey: s.pii.Index(pii.IDNumber, r.keyNumber)}
+// seal protects r's documents for entry id; key is the row's debtor key
+// when already computed ("" to compute it).
+func (s *Store) seal(r row, id int64, key string) (sealed, error) {
+	out := sealed{row: r, id: id, debtorKey: key}
 	out.fields = make([]pii.Field, len(r.docs))
 	for i, d := range r.docs {
 		f, err := s.pii.Protect(pii.IDNumber, d.number, documentPlace(id, i))
@@ -144,6 +145,12 @@ func (s *Store) seal(r row, id int64) (sealed, error) {
 			return sealed{}, err
 		}
 		out.fields[i] = f
+		if out.debtorKey == "" && d.holder == "debtor" && d.number == r.keyNumber {
+			out.debtorKey = f.Index
+		}
+	}
+	if out.debtorKey == "" {
+		out.debtorKey = s.debtorKey(r)
 	}
 	return out, nil
 }
@@ -167,8 +174,10 @@ type inserter struct {
 
 func (w *txw) inserter(c court, by string, importID int64, batch int) *inserter {
 	in := &inserter{w: w, c: c, by: by,
-		entries: newBatchInsert(w.ctx, w.tx, "credit_entries", entryColumns, batch),
-		docs:    newBatchInsert(w.ctx, w.tx, "credit_documents", documentColumns, batch)}
+		entries: newBatchInsert(w.ctx, w.s.db.Engine, w.tx, "credit_entries", entryColumns, batch),
+		docs:    newBatchInsert(w.ctx, w.s.db.Engine, w.tx, "credit_documents", documentColumns, batch)}
+	// Documents reference their entries: write the entries first.
+	in.docs.before = in.entries.flush
 	if importID != 0 {
 		in.import_ = importID
 	}
@@ -221,10 +230,16 @@ type batchInsert struct {
 	full  *sql.Stmt
 	args  []any
 	n     int
+	// before, when set, runs before each write (rows this table
+	// references are written first).
+	before func() error
+	// positional: "?" placeholders (SQLite: the driver looks a "$n" up by
+	// name, which is quadratic in the number of parameters).
+	positional bool
 }
 
-func newBatchInsert(ctx context.Context, tx *sql.Tx, table string, cols []string, per int) *batchInsert {
-	return &batchInsert{ctx: ctx, tx: tx, table: table, cols: cols, per: per, args: make([]any, 0, per*len(cols))}
+func newBatchInsert(ctx context.Context, e db.Engine, tx *sql.Tx, table string, cols []string, per int) *batchInsert {
+	return &batchInsert{ctx: ctx, tx: tx, table: table, cols: cols, per: per, args: make([]any, 0, per*len(cols)), positional: e == db.SQLite}
 }
 
 func (b *batchInsert) statement(rows int) string {
@@ -245,9 +260,13 @@ func (b *batchInsert) statement(rows int) string {
 			if j > 0 {
 				sb.WriteString(", ")
 			}
-			sb.WriteByte('$')
-			sb.WriteString(strconv.Itoa(p))
-			p++
+			if b.positional {
+				sb.WriteByte('?')
+			} else {
+				sb.WriteByte('$')
+				sb.WriteString(strconv.Itoa(p))
+				p++
+			}
 		}
 		sb.WriteByte(')')
 	}
@@ -268,6 +287,11 @@ func (b *batchInsert) add(vals ...any) error {
 func (b *batchInsert) flush() error {
 	if b.n == 0 {
 		return nil
+	}
+	if b.before != nil {
+		if err := b.before(); err != nil {
+			return err
+		}
 	}
 	var err error
 	if b.n == b.per {
