@@ -41,6 +41,8 @@ type Index struct {
 
 	freq *freqModel // name, birth and place frequencies of the list (a delta borrows its base's)
 	base *Index     // for a delta: the index whose frequencies it borrows
+
+	noRID int // persons without a resident ID: the only ones a query with a valid, unlisted number can match by name
 }
 
 const (
@@ -158,6 +160,9 @@ func (b *Builder) Add(e Entry) error {
 	ix.names = append(ix.names, folded...)
 	ix.nameOff = append(ix.nameOff, uint32(len(ix.names)))
 	day := noDay
+	if e.Person && rid == 0 {
+		ix.noRID++
+	}
 	if e.Person {
 		if folded != "" {
 			b.namePairs = append(b.namePairs, kv{soundKey(folded), slot})
@@ -378,4 +383,16 @@ func (ix *Index) Stats() Stats {
 		4*(cap(ix.groupOff)+cap(ix.post)+cap(ix.birthOff)+cap(ix.byBirth)) +
 		len(ix.orgs)*64
 	return s
+}
+
+// Contains reports whether an identity number or credit code (in any form
+// ident accepts) is a document of some entry. It is the exact tier's
+// lookup alone, without judging the name.
+func (ix *Index) Contains(number string) bool {
+	p, err := parseIDFast(number, ix.today)
+	if err != nil {
+		return false
+	}
+	_, ok := ix.exact.get(p.key)
+	return ok
 }

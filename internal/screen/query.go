@@ -33,13 +33,14 @@ var orgWords = []string{"公司", "厂", "店", "中心", "合作社", "商行",
 
 func parseQuery(q Query, today time.Time) parsedQuery {
 	pq := parsedQuery{rawName: q.Name}
-	pq.name = hanzi.Fold(q.Name)
+	pq.name, pq.refolded = hanzi.FoldChanged(q.Name)
 	pq.runes = []rune(pq.name)
-	pq.refolded = pq.name != compactName(q.Name)
-	for _, w := range orgWords {
-		if strings.Contains(pq.name, w) {
-			pq.org = true
-			break
+	if len(pq.runes) >= 4 {
+		for _, w := range orgWords {
+			if strings.Contains(pq.name, w) {
+				pq.org = true
+				break
+			}
 		}
 	}
 	if s := strings.TrimSpace(q.IDNumber); s != "" {
@@ -103,18 +104,6 @@ func parseQuery(q Query, today time.Time) parsedQuery {
 		}
 	}
 	return pq
-}
-
-// compactName removes what folding removes (spaces, dots, punctuation)
-// without changing characters, to tell whether folding changed any.
-func compactName(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if hanzi.FoldRune(r) >= 0 {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // compactDigits keeps digits (ASCII or full-width) and X.

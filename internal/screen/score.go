@@ -35,8 +35,8 @@ const (
 	pSexAgree    = 0.99
 	pSexDiffer   = 0.01
 	pIDNear      = 0.9
-	pIDOther     = 0.05  // the typed number is garbled beyond a near miss
-	homophoneMul = 8.0   // spellings that sound the same, per character
+	pIDOther     = 0.05 // the typed number is garbled beyond a near miss
+	homophoneMul = 8.0  // spellings that sound the same, per character
 	similarMul   = 20.0
 	nearDayMul   = 30.0 // dates one typo away
 	nearIDShare  = 0.02 // of people born on one day in one county, those with a number two digits away

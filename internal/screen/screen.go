@@ -179,20 +179,22 @@ const maxBirthScan = 20000
 func (ix *Index) nameTier(pq *parsedQuery, m mask) (evidence, bool) {
 	var best evidence
 	found := false
+	// A valid resident ID that is not on the list belongs to someone else
+	// than every entry carrying a resident ID: one mistyped digit or two
+	// swapped neighbours never pass the MOD 11-2 check, so a valid number
+	// is not a typo of a listed one. Only entries without a number remain.
+	validID := pq.idErr == nil && pq.id.kind == kindResident
+	if validID && ix.noRID == 0 {
+		return best, false
+	}
 	consider := func(slot uint32, count int) {
-		if ix.flags[slot]&flagPerson == 0 || m.has(ix.ids[slot]) {
+		if ix.flags[slot]&flagPerson == 0 || validID && ix.rid[slot] != 0 || m.has(ix.ids[slot]) {
 			return
 		}
 		var buf [16]rune
 		e := ix.nameRunes(slot, buf[:0])
 		rel := relate(pq.runes, e)
 		if rel.rel == relNone {
-			return
-		}
-		if pq.idErr == nil && pq.id.kind == kindResident && ix.rid[slot] != 0 {
-			// The query's valid number is not this entry's: another person.
-			// (One mistyped digit or two swapped neighbours never pass the
-			// MOD 11-2 check, so a valid number is not a typo of another.)
 			return
 		}
 		ev := ix.weigh(pq, slot, e, rel, count)

@@ -85,6 +85,9 @@ func FoldRune(r rune) rune {
 	case r == utf8.RuneError:
 		return -1
 	}
+	if r >= hanLo && r <= hanHi {
+		return denseFold()[r-hanLo]
+	}
 	if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 		return -1
 	}
@@ -92,6 +95,42 @@ func FoldRune(r rune) rune {
 		return v
 	}
 	return r
+}
+
+// denseFold is the fold table for the CJK blocks as an array, for speed.
+var denseFold = sync.OnceValue(func() []rune {
+	t := foldTable()
+	d := make([]rune, hanHi-hanLo+1)
+	for i := range d {
+		r := rune(hanLo + i)
+		if v, ok := t[r]; ok {
+			d[i] = v
+		} else if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			d[i] = r
+		} else {
+			d[i] = -1
+		}
+	}
+	return d
+})
+
+// FoldChanged is Fold that also reports whether a character was changed
+// (not merely dropped): a traditional, variant or full-width character.
+func FoldChanged(s string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	changed := false
+	for _, r := range s {
+		f := FoldRune(r)
+		if f < 0 {
+			continue
+		}
+		if f != r && !(r >= 'a' && r <= 'z') {
+			changed = true
+		}
+		b.WriteRune(f)
+	}
+	return b.String(), changed
 }
 
 // Fold returns the folded form of a name (see FoldRune). Two spellings of
