@@ -24,6 +24,13 @@ func navFor(pr *access.Principal, current string) []navItem {
 	}
 	add(access.ActionMatterRead, "/matters", "协作事项")
 	add(access.ActionMatterCreate, "/matters/new", "发起协作事项")
+	if pr.Side == "court" {
+		add(access.ActionMatterRead, "/transfers", "移送案件看板")
+	}
+	add(access.ActionVehicleFileRead, "/vehicles", "车辆查封档案")
+	if pr.Side == "police" {
+		add(access.ActionMatterAct, "/vehicles/intercept", "报告拦截车辆")
+	}
 	add(access.ActionAuditRead, "/audit", "审计日志")
 	add(access.ActionUserRead, "/admin/users", "用户管理")
 	add(access.ActionUnitRead, "/admin/units", "单位目录")

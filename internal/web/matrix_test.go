@@ -115,6 +115,9 @@ func probes() []probe {
 		{"POST", "/matters/{matter}/intake-via-system", access.ActionMatterAct, formBody(""), func(access.Principal) *access.Target { t := matterTarget; return &t }},
 		{"POST", "/api/v1/matters/{matter}/intake-via-system", access.ActionMatterAct, jsonBody(map[string]any{}), func(access.Principal) *access.Target { t := matterTarget; return &t }},
 		{"GET", "/transfers", access.ActionMatterRead, nil, nil},
+		{"GET", "/vehicles?vehicle=%E8%B1%ABP12345", access.ActionVehicleFileRead, nil, func(access.Principal) *access.Target { return &access.Target{} }},
+		{"GET", "/vehicles/intercept", access.ActionMatterAct, nil, nil},
+		{"POST", "/vehicles/intercept", access.ActionMatterAct, formBody("vehicle=%E8%B1%ABP12345"), nil},
 		{"GET", "/api/v1/transfers", access.ActionMatterRead, nil, nil},
 		{"GET", "/notifications", access.ActionSelf, nil, nil},
 		{"POST", "/notifications/1/read", access.ActionSelf, formBody(""), nil},
@@ -197,7 +200,7 @@ func TestRouteRoleUnitMatrix(t *testing.T) {
 			switch key {
 			case "GET /api/v1/vehicles/check":
 				key += "?vehicle=%E8%B1%ABP12345&operation=transfer"
-			case "GET /api/v1/vehicles/file":
+			case "GET /api/v1/vehicles/file", "GET /vehicles":
 				key += "?vehicle=%E8%B1%ABP12345"
 			}
 			key = strings.NewReplacer("{username}", victim, "{$}", "", "{id}/revoke", "999999/revoke", "{id}/read", "1/read", "{id}/actions/{action}", matterPath+"/actions/suggest_review", "{id}/act/{action}", matterPath+"/act/suggest_review", "{id}/query-systems", matterPath+"/query-systems", "{id}/intake-via-system", matterPath+"/intake-via-system", "{id}/border-control", matterPath+"/border-control", "{id}", matterPath).Replace(key)

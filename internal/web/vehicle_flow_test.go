@@ -3,7 +3,9 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -103,6 +105,70 @@ func TestVehicleSealInterceptionHandoverAPI(t *testing.T) {
 		b, _ := json.Marshal(tl)
 		if !strings.Contains(string(b), matter.SystemUser) || !strings.Contains(string(b), matter.ActionSealTakeEffect) {
 			t.Errorf("timeline lacks the automatic act: %s", b)
+		}
+	})
+}
+
+// TestVehiclePages: the vehicle administration opens a sealed vehicle's
+// file page and sees the sealing court in order; a traffic officer reports
+// the interception on the phone form; an unknown plate gets a clear error
+// on the form; a court officer of an unrelated court is refused the file.
+func TestVehiclePages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d)
+		h.addUser("zhang", "fy411600-zxj", directory.CourtOfficer)
+		h.addUser("huang", "ga411600-jj-cgs", directory.PoliceHandler)
+		h.addUser("chen", "fy411602-zxj", directory.CourtOfficer)
+		court, police := h.session("zhang"), h.session("huang")
+		plate := h.vehicles.At(5).Plate
+		digest := strings.Repeat("cd", 32)
+		res := h.call("POST", "/api/v1/matters", court.Token, "application/json", strings.NewReader(fmt.Sprintf(`{"kind":"vehicle_seal","case_number":"（2025）豫16执502号",
+			"addressed_unit":"ga411600-jj-cgs","payload":{"vehicle":%q,"notice_digest":%q,"certificate_digest":%q}}`, plate, digest, digest)))
+		var m struct {
+			ID int64 `json:"id"`
+		}
+		decodeInto(t, res, &m)
+		for _, step := range []struct{ tok, path, body string }{
+			{police.Token, fmt.Sprintf("/api/v1/matters/%d/actions/accept", m.ID), `{"payload":{}}`},
+			{court.Token, fmt.Sprintf("/api/v1/matters/%d/actions/request_control", m.ID), `{"payload":{"reason":"拒不交车"}}`},
+		} {
+			if res := h.call("POST", step.path, step.tok, "application/json", strings.NewReader(step.body)); res.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", step.path, res.StatusCode)
+			}
+		}
+		var control int64
+		if err := d.Read().QueryRow(`SELECT id FROM matters WHERE parent_id = $1`, m.ID).Scan(&control); err != nil {
+			t.Fatal(err)
+		}
+		if res := h.call("POST", fmt.Sprintf("/api/v1/matters/%d/actions/put_under_control", control), police.Token, "application/json",
+			strings.NewReader(`{"payload":{}}`)); res.StatusCode != http.StatusOK {
+			t.Fatalf("put under control: %d", res.StatusCode)
+		}
+
+		body := func(res *http.Response) string {
+			b := new(strings.Builder)
+			_, _ = io.Copy(b, res.Body)
+			res.Body.Close()
+			return b.String()
+		}
+		page := body(h.call("GET", "/vehicles?vehicle="+url.QueryEscape(plate), police.Token, "", nil))
+		if !strings.Contains(page, "周口市中级人民法院") || !strings.Contains(page, "查封中") || !strings.Contains(page, "（2025）豫16执502号") {
+			t.Errorf("file page lacks the seal: %.300s", page)
+		}
+		if res := h.call("GET", "/vehicles?vehicle="+url.QueryEscape(plate), h.session("chen").Token, "", nil); res.StatusCode != http.StatusForbidden {
+			t.Errorf("an unrelated court read the file: %d", res.StatusCode)
+		}
+		form := func(v url.Values) *http.Response {
+			v.Set("csrf", police.CSRFToken)
+			return h.call("POST", "/vehicles/intercept", police.Token, "application/x-www-form-urlencoded", strings.NewReader(v.Encode()))
+		}
+		bad := form(url.Values{"vehicle": {"豫P不存在"}, "place": {"卡口"}, "intercepted_at": {"2025-03-03T10:00"}, "unit": {"一中队"}})
+		if bad.StatusCode != http.StatusBadRequest || !strings.Contains(body(bad), "格式不正确") {
+			t.Errorf("bad plate on the form: %d", bad.StatusCode)
+		}
+		ok := form(url.Values{"vehicle": {plate}, "place": {"七一路卡口"}, "intercepted_at": {"2025-03-03T10:00"}, "unit": {"一中队"}})
+		if text := body(ok); ok.StatusCode != http.StatusOK || !strings.Contains(text, "已报告") {
+			t.Errorf("interception form: %d %.300s", ok.StatusCode, text)
 		}
 	})
 }

@@ -274,23 +274,34 @@ func optTime(t time.Time) *time.Time {
 // traffic police, and for a court with a seal (in force, waiting or ended)
 // on the vehicle. The owner's identity number is masked.
 func (s *Server) apiVehicleFile(w http.ResponseWriter, r *http.Request, rq *request) error {
+	out, err := s.vehicleFile(r, rq, r.URL.Query().Get("vehicle"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// vehicleFile reads the file of the vehicle key names for rq's user, with
+// the checks and the audit entry the API and the page share.
+func (s *Server) vehicleFile(r *http.Request, rq *request, vehicleKey string) (vehicleFileJSON, error) {
 	ctx := r.Context()
 	pr := *rq.User
 	if s.vehicles == nil {
 		if err := s.acc.Authorize(ctx, pr, access.ActionVehicleFileRead, access.Target{}); err != nil {
-			return err
+			return vehicleFileJSON{}, err
 		}
-		return errVehiclesOff()
+		return vehicleFileJSON{}, errVehiclesOff()
 	}
 	pol := s.acc.Policy()
-	f, err := s.vehicles.File(ctx, r.URL.Query().Get("vehicle"))
+	f, err := s.vehicles.File(ctx, vehicleKey)
 	if err != nil {
 		// Whether a vehicle is known is itself register data: only those
 		// who may read any file learn that it is not.
 		if apperr.IsNotFound(err) && !pol.Can(ctx, pr, access.ActionVehicleFileRead, access.Target{}) {
-			return s.acc.Authorize(ctx, pr, access.ActionVehicleFileRead, access.Target{RequestingUnit: "-"})
+			return vehicleFileJSON{}, s.acc.Authorize(ctx, pr, access.ActionVehicleFileRead, access.Target{RequestingUnit: "-"})
 		}
-		return err
+		return vehicleFileJSON{}, err
 	}
 	ok := pol.Can(ctx, pr, access.ActionVehicleFileRead, access.Target{})
 	for i := 0; !ok && i < len(f.Seals); i++ {
@@ -298,14 +309,14 @@ func (s *Server) apiVehicleFile(w http.ResponseWriter, r *http.Request, rq *requ
 	}
 	if !ok {
 		// Audited denial, saying nothing of the vehicle.
-		return s.acc.Authorize(ctx, pr, access.ActionVehicleFileRead, access.Target{RequestingUnit: "-"})
+		return vehicleFileJSON{}, s.acc.Authorize(ctx, pr, access.ActionVehicleFileRead, access.Target{RequestingUnit: "-"})
 	}
 	key := f.Vehicle.VIN
 	if !f.Known && len(f.Seals) > 0 {
 		key = f.Seals[0].VIN
 	}
 	if _, err := s.audit.Record(ctx, s.entry(r, rq, "vehicle.file.read", "vehicle:"+key, audit.OK, "seals="+strconv.Itoa(len(f.Seals)))); err != nil {
-		return err
+		return vehicleFileJSON{}, err
 	}
 	out := vehicleFileJSON{Known: f.Known, Seals: make([]sealRecordJSON, len(f.Seals)), Queue: map[string]string{}}
 	for _, st := range []vehicle.State{vehicle.InForce, vehicle.Waiting, vehicle.Lifted, vehicle.Lapsed} {
@@ -323,6 +334,5 @@ func (s *Server) apiVehicleFile(w http.ResponseWriter, r *http.Request, rq *requ
 			AcceptedAt: sl.AcceptedAt.In(shanghai), EffectiveAt: optTime(sl.EffectiveAt), ExpiresAt: optTime(sl.ExpiresAt), EndedAt: optTime(sl.EndedAt),
 			EndReason: sl.EndReason, Renewals: sl.Renewals, RegistryState: sl.Registry.State, RegistryError: sl.Registry.Error}
 	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return out, nil
 }
