@@ -23,7 +23,11 @@ func newFreqModel() *freqModel {
 
 func (f *freqModel) add(folded string, birth Date, region uint32, flags uint8) {
 	f.persons++
-	rs := []rune(folded)
+	var buf [16]rune
+	rs := buf[:0]
+	for _, r := range folded {
+		rs = append(rs, r)
+	}
 	sl := hanzi.SplitSurname(rs)
 	given := rs[sl:]
 	for _, r := range given {
@@ -144,7 +148,8 @@ func (f *freqModel) sexShare(male bool) float64 {
 // themselves.
 func soundKey(folded string) uint64 {
 	h := uint64(14695981039346656037)
-	rs := make([]rune, 0, 8)
+	var buf [16]rune
+	rs := buf[:0]
 	for _, r := range folded {
 		rs = append(rs, r)
 	}

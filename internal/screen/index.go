@@ -3,7 +3,6 @@ package screen
 import (
 	"fmt"
 	"iter"
-	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -29,12 +28,18 @@ type Index struct {
 	exact u64Table // ID key → slot, or multiFlag|offset into multi
 	multi []uint32 // count, then slots
 
-	nameTab  u64Table // loose sound key of a person's name → group
-	groupOff []uint32 // group g holds post[groupOff[g]:groupOff[g+1]]
-	post     []uint32
-
-	birthOff []uint32 // persons born on day d (from 1900-01-01) are byBirth[birthOff[d]:birthOff[d+1]]
-	byBirth  []uint32
+	// Persons whose names sound alike, and persons born on one day, are
+	// chained through per-slot links while the index is built (no sorting,
+	// no temporary pair arrays), then laid out as contiguous posting lists
+	// by Finish, so that a screen reads a group in one sweep.
+	nameTab   u64Table // loose sound key of a person's name → first slot while building, group after
+	nextName  []uint32 // building only: next slot with the same sound key, or noSlot
+	birthHead []uint32 // building only: by day number from 1900-01-01, first slot born that day
+	nextBirth []uint32 // building only: next slot born the same day
+	groupOff  []uint32 // group g is post[groupOff[g]:groupOff[g+1]]
+	post      []uint32
+	birthOff  []uint32 // persons born on day d are byBirth[birthOff[d]:birthOff[d+1]]
+	byBirth   []uint32
 
 	orgTab u64Table // folded unit name hash → slot or multi
 	orgs   map[uint32]orgInfo
@@ -58,48 +63,62 @@ type orgInfo struct {
 
 // Builder builds an Index from entries added one by one.
 type Builder struct {
-	ix        *Index
-	idPairs   []kv
-	namePairs []kv
-	orgPairs  []kv
-	days      []uint32 // day number by slot, or noDay
-	skipped   int
-	freq      *freqModel
+	ix       *Index
+	overflow [2]map[uint64][]uint32 // keys of the exact [0] and unit [1] tables held by several entries: the further slots
+	skipped  int
+	freq     *freqModel
 }
 
-type kv struct {
-	key uint64
-	val uint32
-}
-
-const noDay = ^uint32(0)
+const noSlot = ^uint32(0)
 
 // maxDays bounds day numbers: 1900-01-01 … 2199-12-31.
 const maxDays = 300 * 366
 
-// NewBuilder starts an index of the given list version. sizeHint, when
-// known, saves reallocations (and memory at the peak of a rebuild).
+// NewBuilder starts an index of the given list version. sizeHint, the
+// number of entries when known, sizes the tables at once; without it they
+// grow by rehashing.
 func NewBuilder(version uint64, sizeHint int) *Builder {
 	if sizeHint < 0 {
 		sizeHint = 0
 	}
+	birthHead := make([]uint32, maxDays)
+	for i := range birthHead {
+		birthHead[i] = noSlot
+	}
 	return &Builder{
 		ix: &Index{
-			version: version,
-			today:   time.Now(),
-			ids:     make([]int64, 0, sizeHint),
-			flags:   make([]uint8, 0, sizeHint),
-			birth:   make([]Date, 0, sizeHint),
-			region:  make([]uint32, 0, sizeHint),
-			nameOff: append(make([]uint32, 0, sizeHint+1), 0),
-			names:   make([]byte, 0, sizeHint*9),
-			rid:     make([]uint64, 0, sizeHint),
-			orgs:    map[uint32]orgInfo{},
+			version:   version,
+			today:     time.Now(),
+			ids:       make([]int64, 0, sizeHint),
+			flags:     make([]uint8, 0, sizeHint),
+			birth:     make([]Date, 0, sizeHint),
+			region:    make([]uint32, 0, sizeHint),
+			nameOff:   append(make([]uint32, 0, sizeHint+1), 0),
+			names:     make([]byte, 0, sizeHint*10),
+			rid:       make([]uint64, 0, sizeHint),
+			exact:     newU64Table(sizeHint + sizeHint/8),
+			nameTab:   newU64Table(sizeHint / 2),
+			orgTab:    newU64Table(sizeHint / 16),
+			nextName:  make([]uint32, 0, sizeHint),
+			birthHead: birthHead,
+			nextBirth: make([]uint32, 0, sizeHint),
+			orgs:      map[uint32]orgInfo{},
 		},
-		idPairs:   make([]kv, 0, sizeHint+sizeHint/8),
-		namePairs: make([]kv, 0, sizeHint),
-		days:      make([]uint32, 0, sizeHint),
-		freq:      newFreqModel(),
+		overflow: [2]map[uint64][]uint32{{}, {}},
+		freq:     newFreqModel(),
+	}
+}
+
+// addKey files slot under key in the exact (which 0) or unit (1) table;
+// a key already held goes to overflow.
+func (b *Builder) addKey(which int, key uint64, slot uint32) {
+	t := &b.ix.exact
+	if which == 1 {
+		t = &b.ix.orgTab
+	}
+	v, existed := t.upsert(key, slot)
+	if existed && v != slot {
+		b.overflow[which][key] = append(b.overflow[which][key], slot)
 	}
 }
 
@@ -124,7 +143,7 @@ func (b *Builder) Add(e Entry) error {
 			b.skipped++
 			continue
 		}
-		b.idPairs = append(b.idPairs, kv{p.key, slot})
+		b.addKey(0, p.key, slot)
 		if p.kind == kindResident && rid == 0 {
 			rid = p.key &^ (0xF << 60)
 			if birth == 0 {
@@ -159,23 +178,23 @@ func (b *Builder) Add(e Entry) error {
 	ix.rid = append(ix.rid, rid)
 	ix.names = append(ix.names, folded...)
 	ix.nameOff = append(ix.nameOff, uint32(len(ix.names)))
-	day := noDay
+	nextName, nextBirth := noSlot, noSlot
 	if e.Person && rid == 0 {
 		ix.noRID++
 	}
 	if e.Person {
 		if folded != "" {
-			b.namePairs = append(b.namePairs, kv{soundKey(folded), slot})
+			nextName, _ = ix.nameTab.upsertReplace(soundKey(folded), slot)
 		}
 		if d := birth.dayNumber(); d >= 0 && d < maxDays {
-			day = uint32(d)
+			nextBirth, ix.birthHead[d] = ix.birthHead[d], slot
 		}
 		b.freq.add(folded, birth, reg, flags)
 	} else {
 		info := orgInfo{legalRep: hanzi.Fold(e.LegalRep)}
 		if e.CreditCode != "" {
 			if p, err := parseID(e.CreditCode, ix.today); err == nil && p.kind == kindCredit {
-				b.idPairs = append(b.idPairs, kv{p.key, slot})
+				b.addKey(0, p.key, slot)
 				info.creditCode = p.norm
 			} else {
 				b.skipped++
@@ -183,38 +202,41 @@ func (b *Builder) Add(e Entry) error {
 		}
 		if e.LegalRepID != "" {
 			if p, err := parseID(e.LegalRepID, ix.today); err == nil && p.kind == kindResident {
-				b.idPairs = append(b.idPairs, kv{makeKey(kindLegalRep, p.key), slot})
+				b.addKey(0, makeKey(kindLegalRep, p.key), slot)
 			} else {
 				b.skipped++
 			}
 		}
 		if folded != "" {
-			b.orgPairs = append(b.orgPairs, kv{orgKey(folded), slot})
+			b.addKey(1, orgKey(folded), slot)
 		}
 		ix.orgs[slot] = info
 	}
-	b.days = append(b.days, day)
+	ix.nextName = append(ix.nextName, nextName)
+	ix.nextBirth = append(ix.nextBirth, nextBirth)
 	return nil
 }
 
 // Skipped counts identity numbers and credit codes that did not validate.
 func (b *Builder) Skipped() int { return b.skipped }
 
-// Finish builds the lookup structures and returns the index. The builder
-// must not be used afterwards.
+// Finish completes the index. The builder must not be used afterwards.
 func (b *Builder) Finish() *Index {
 	ix := b.ix
 	b.freq.finish()
 	ix.freq = b.freq
-	ix.exact, ix.multi = buildTable(b.idPairs, ix.multi)
-	b.idPairs = nil
-	ix.orgTab, ix.multi = buildTable(b.orgPairs, ix.multi)
-	b.orgPairs = nil
-	ix.nameTab, ix.groupOff, ix.post = buildGroups(b.namePairs)
-	b.namePairs = nil
-	ix.birthOff, ix.byBirth = buildBirth(b.days)
-	b.days = nil
-	b.ix = nil
+	// Keys held by several entries point to a run in multi: count, slots.
+	for which, t := range []*u64Table{&ix.exact, &ix.orgTab} {
+		for key, more := range b.overflow[which] {
+			first, _ := t.get(key)
+			t.set(key, multiFlag|uint32(len(ix.multi)))
+			ix.multi = append(ix.multi, uint32(1+len(more)), first)
+			ix.multi = append(ix.multi, more...)
+		}
+	}
+	b.overflow, b.ix = [2]map[uint64][]uint32{}, nil
+	ix.layOutGroups()
+	ix.layOutBirths()
 	return ix
 }
 
@@ -229,106 +251,44 @@ func Build(version uint64, entries iter.Seq[Entry]) (*Index, error) {
 	return b.Finish(), nil
 }
 
-// buildTable sorts pairs by key and fills a table; keys with several slots
-// get a run in multi.
-func buildTable(pairs []kv, multi []uint32) (u64Table, []uint32) {
-	slices.SortFunc(pairs, func(a, b kv) int {
-		switch {
-		case a.key < b.key:
-			return -1
-		case a.key > b.key:
-			return 1
+// layOutGroups turns the sound chains into posting lists.
+func (ix *Index) layOutGroups() {
+	ix.post = make([]uint32, 0, len(ix.nextName))
+	ix.groupOff = make([]uint32, 0, ix.nameTab.n+1)
+	for i := range ix.nameTab.slots {
+		sl := &ix.nameTab.slots[i]
+		if sl.key == 0 {
+			continue
 		}
-		return int(a.val) - int(b.val)
-	})
-	distinct := 0
-	for i := range pairs {
-		if i == 0 || pairs[i].key != pairs[i-1].key {
-			distinct++
+		g := uint32(len(ix.groupOff))
+		ix.groupOff = append(ix.groupOff, uint32(len(ix.post)))
+		for s := sl.val; s != noSlot; s = ix.nextName[s] {
+			ix.post = append(ix.post, s)
 		}
+		sl.val = g
 	}
-	t := newU64Table(distinct)
-	for i := 0; i < len(pairs); {
-		j := i + 1
-		for j < len(pairs) && pairs[j].key == pairs[i].key {
-			j++
-		}
-		if j-i == 1 {
-			t.put(pairs[i].key, pairs[i].val)
-		} else {
-			t.put(pairs[i].key, multiFlag|uint32(len(multi)))
-			multi = append(multi, uint32(j-i))
-			for k := i; k < j; k++ {
-				multi = append(multi, pairs[k].val)
-			}
-		}
-		i = j
-	}
-	return t, multi
+	ix.groupOff = append(ix.groupOff, uint32(len(ix.post)))
+	ix.nextName = nil
 }
 
-// buildGroups turns (key, slot) pairs into posting lists by key.
-func buildGroups(pairs []kv) (u64Table, []uint32, []uint32) {
-	slices.SortFunc(pairs, func(a, b kv) int {
-		switch {
-		case a.key < b.key:
-			return -1
-		case a.key > b.key:
-			return 1
-		}
-		return int(a.val) - int(b.val)
-	})
-	post := make([]uint32, len(pairs))
-	var off []uint32
-	distinct := 0
-	for i := range pairs {
-		if i == 0 || pairs[i].key != pairs[i-1].key {
-			distinct++
+// layOutBirths turns the birth-day chains into one array by day.
+func (ix *Index) layOutBirths() {
+	last := -1
+	for d, h := range ix.birthHead {
+		if h != noSlot {
+			last = d
 		}
 	}
-	t := newU64Table(distinct)
-	off = make([]uint32, 0, distinct+1)
-	for i := range pairs {
-		if i == 0 || pairs[i].key != pairs[i-1].key {
-			t.put(pairs[i].key, uint32(len(off)))
-			off = append(off, uint32(i))
-		}
-		post[i] = pairs[i].val
-	}
-	off = append(off, uint32(len(pairs)))
-	return t, off, post
-}
-
-// buildBirth sorts person slots by birth day with a counting sort.
-func buildBirth(days []uint32) ([]uint32, []uint32) {
-	maxDay := uint32(0)
-	n := 0
-	for _, d := range days {
-		if d != noDay {
-			n++
-			if d > maxDay {
-				maxDay = d
-			}
+	ix.birthOff = make([]uint32, last+2)
+	ix.byBirth = make([]uint32, 0, len(ix.nextBirth))
+	for d := 0; d <= last; d++ {
+		ix.birthOff[d] = uint32(len(ix.byBirth))
+		for s := ix.birthHead[d]; s != noSlot; s = ix.nextBirth[s] {
+			ix.byBirth = append(ix.byBirth, s)
 		}
 	}
-	off := make([]uint32, maxDay+2)
-	for _, d := range days {
-		if d != noDay {
-			off[d+1]++
-		}
-	}
-	for i := 1; i < len(off); i++ {
-		off[i] += off[i-1]
-	}
-	by := make([]uint32, n)
-	fill := slices.Clone(off)
-	for slot, d := range days {
-		if d != noDay {
-			by[fill[d]] = uint32(slot)
-			fill[d]++
-		}
-	}
-	return off, by
+	ix.birthOff[last+1] = uint32(len(ix.byBirth))
+	ix.birthHead, ix.nextBirth = nil, nil
 }
 
 // Version returns the list version the index was built from.
@@ -376,7 +336,7 @@ type Stats struct {
 
 // Stats returns the sizes of the index's structures.
 func (ix *Index) Stats() Stats {
-	s := Stats{Entries: len(ix.ids), IDKeys: ix.exact.n, NameGroups: len(ix.groupOff) - 1}
+	s := Stats{Entries: len(ix.ids), IDKeys: ix.exact.n, NameGroups: ix.nameTab.n}
 	s.IDIndexBytes = ix.exact.bytes() + 4*cap(ix.multi)
 	s.TotalBytes = s.IDIndexBytes + ix.nameTab.bytes() + ix.orgTab.bytes() +
 		8*cap(ix.ids) + cap(ix.flags) + 4*cap(ix.birth) + 4*cap(ix.region) + 4*cap(ix.nameOff) + cap(ix.names) + 8*cap(ix.rid) +

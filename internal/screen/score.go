@@ -61,7 +61,6 @@ type evidence struct {
 	score    float64
 	hitOK    bool
 	reviewOK bool
-	reasons  []string
 }
 
 func oddsScore(pSame, lambda float64) float64 {

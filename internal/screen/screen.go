@@ -54,7 +54,7 @@ func (ix *Index) screen(pq *parsedQuery, m mask) Result {
 		}
 	} else if pq.name != "" {
 		if ev, ok := ix.nameTier(pq, m); ok {
-			return ev.result(ix, append(pre, ev.reasons...))
+			return ev.result(ix, append(pre, ev.explain(pq)...))
 		}
 	}
 	if len(pre) == 0 {
@@ -187,31 +187,43 @@ func (ix *Index) nameTier(pq *parsedQuery, m mask) (evidence, bool) {
 	if validID && ix.noRID == 0 {
 		return best, false
 	}
-	consider := func(slot uint32, count int) {
-		if ix.flags[slot]&flagPerson == 0 || validID && ix.rid[slot] != 0 || m.has(ix.ids[slot]) {
-			return
-		}
-		var buf [16]rune
-		e := ix.nameRunes(slot, buf[:0])
-		rel := relate(pq.runes, e)
-		if rel.rel == relNone {
-			return
-		}
+	weigh := func(slot uint32, e []rune, rel relation, count int) {
 		ev := ix.weigh(pq, slot, e, rel, count)
 		if !found || ev.score > best.score || ev.score == best.score && ix.ids[slot] < ix.ids[best.slot] {
 			best, found = ev, true
 		}
 	}
-	// Candidates that sound like the name.
+	eligible := func(slot uint32) bool {
+		return ix.flags[slot]&flagPerson != 0 && !(validID && ix.rid[slot] != 0) && !m.has(ix.ids[slot])
+	}
+	// Candidates that sound like the name: one sweep relates them and
+	// counts the exact namesakes (how common the name is on the list).
 	group := ix.soundGroup(pq.name)
-	count := countName(ix, group, pq.name)
+	type cand struct {
+		slot uint32
+		rel  relation
+	}
+	var cbuf [32]cand
+	cands := cbuf[:0]
+	count := 0
+	var buf [16]rune
+	for _, slot := range group {
+		e := ix.nameRunes(slot, buf[:0])
+		rel := relate(pq.runes, e)
+		if rel.rel == relExact {
+			count++
+		}
+		if rel.rel != relNone && eligible(slot) {
+			cands = append(cands, cand{slot, rel})
+		}
+	}
 	if ix.base != nil {
 		// A delta borrows its base's frequencies: the base tells how
 		// common the name is.
-		count += countName(ix.base, ix.base.soundGroup(pq.name), pq.name)
+		count += ix.base.countName(ix.base.soundGroup(pq.name), pq.name)
 	}
-	for _, slot := range group {
-		consider(slot, count)
+	for _, c := range cands {
+		weigh(c.slot, ix.nameRunes(c.slot, buf[:0]), c.rel, count)
 	}
 	// Candidates born the same day: names with any one character wrong.
 	if d := pq.birth.dayNumber(); d >= 0 && d+1 < len(ix.birthOff) {
@@ -220,7 +232,13 @@ func (ix *Index) nameTier(pq *parsedQuery, m mask) (evidence, bool) {
 			day = day[:maxBirthScan]
 		}
 		for _, slot := range day {
-			consider(slot, count)
+			if !eligible(slot) {
+				continue
+			}
+			e := ix.nameRunes(slot, buf[:0])
+			if rel := relate(pq.runes, e); rel.rel != relNone {
+				weigh(slot, e, rel, count)
+			}
 		}
 	}
 	return best, found
@@ -235,10 +253,10 @@ func (ix *Index) soundGroup(name string) []uint32 {
 }
 
 // countName counts the entries of a group with exactly this folded name.
-func countName(ix *Index, group []uint32, name string) int {
+func (ix *Index) countName(group []uint32, name string) int {
 	n := 0
-	for _, slot := range group {
-		if string(ix.names[ix.nameOff[slot]:ix.nameOff[slot+1]]) == name {
+	for _, s := range group {
+		if string(ix.names[ix.nameOff[s]:ix.nameOff[s+1]]) == name {
 			n++
 		}
 	}
@@ -342,7 +360,6 @@ func (ix *Index) weigh(pq *parsedQuery, slot uint32, e []rune, rel relation, cou
 	// Dates that disagree beyond a typo: not this person, unless a nearly
 	// equal identity number says otherwise.
 	ev.reviewOK = ev.birth != "other" || ev.id == "near"
-	ev.reasons = ev.explain(pq)
 	return ev
 }
 
