@@ -52,12 +52,28 @@ var mod112W = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 
 // residentID composes a valid 18-digit number (GB 11643).
 func residentID(region string, birth screen.Date, seq int) string {
-	s := fmt.Sprintf("%s%08d%03d", region, uint32(birth), seq)
+	b := make([]byte, 0, 18)
+	b = append(b, region...)
+	b = appendDigits(b, int(birth), 8)
+	b = appendDigits(b, seq, 3)
+	s := string(b)
 	sum := 0
 	for i := 0; i < 17; i++ {
 		sum += int(s[i]-'0') * mod112W[i]
 	}
 	return s + string("10X98765432"[sum%11])
+}
+
+// appendDigits appends v with exactly n digits.
+func appendDigits(b []byte, v, n int) []byte {
+	for i := n - 1; i >= 0; i-- {
+		d := v
+		for k := 0; k < i; k++ {
+			d /= 10
+		}
+		b = append(b, byte('0'+d%10))
+	}
+	return b
 }
 
 // legacy15 turns an 18-digit number of someone born in the 1900s into the
