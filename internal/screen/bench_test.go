@@ -24,7 +24,7 @@ type fixture struct {
 	ix      *screen.Index
 	build   time.Duration
 	gen     time.Duration // generating the entries alone
-	heap    uint64 // live heap with the index, after GC
+	heap    uint64        // live heap with the index, after GC
 	exactQs []screen.Query
 	nameQs  []screen.Query
 }
