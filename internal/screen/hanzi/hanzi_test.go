@@ -128,3 +128,32 @@ func FuzzFold(f *testing.F) {
 		}
 	})
 }
+
+func TestFoldChangedAndTraditional(t *testing.T) {
+	cases := []struct {
+		in      string
+		want    string
+		changed bool
+	}{
+		{"张三", "张三", false},
+		{"張三", "张三", true},
+		{"买买提·艾力", "买买提艾力", false},
+		{"ＷＡＮＧ", "WANG", true},
+		{"wang", "WANG", false},
+	}
+	for _, c := range cases {
+		got, ch := FoldChanged(c.in)
+		if got != c.want || ch != c.changed {
+			t.Errorf("FoldChanged(%q) = %q %v, want %q %v", c.in, got, ch, c.want, c.changed)
+		}
+	}
+	for _, s := range []string{"张伟", "欧阳娜娜", "刘德华", "陈发财"} {
+		tr := ToTraditional(s)
+		if Fold(tr) != s {
+			t.Errorf("Fold(ToTraditional(%s)) = %s", s, Fold(tr))
+		}
+	}
+	if ToTraditional("张伟") == "张伟" {
+		t.Errorf("张伟 has no traditional form")
+	}
+}
