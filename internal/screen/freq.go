@@ -183,3 +183,13 @@ func orgKey(folded string) uint64 {
 	}
 	return h
 }
+
+// nameHash is FNV-1a over a folded name's bytes, 32 bits.
+func nameHash[T string | []byte](b T) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(b); i++ {
+		h ^= uint32(b[i])
+		h *= 16777619
+	}
+	return h
+}

@@ -83,9 +83,24 @@ var creditSeed = maphash.MakeSeed()
 type parsedID struct {
 	key      uint64
 	kind     idKind
-	resident ident.ResidentID // kindResident only
-	norm     string           // normalized number
-	upgraded bool             // a 15-digit number upgraded to 18
+	norm     string // normalized number
+	upgraded bool   // a 15-digit number upgraded to 18
+	// kindResident only: what the number says.
+	birth    Date
+	sex      byte
+	region   string // the address code; "" for permits and foreign cards
+}
+
+// residentOf packs a resident ID parsed by ident.
+func residentOf(id ident.ResidentID) parsedID {
+	p := parsedID{key: makeKey(kindResident, digits17(id.Number)), kind: kindResident, norm: id.Number, upgraded: id.Upgraded, birth: DateOf(id.BirthDate)}
+	if id.Sex != "" {
+		p.sex = id.Sex[0]
+	}
+	if id.Category == ident.CategoryResident {
+		p.region = id.Region
+	}
+	return p
 }
 
 // parseID validates s with ident and packs it. today bounds birth dates.
@@ -93,7 +108,7 @@ func parseID(s string, today time.Time) (parsedID, error) {
 	if len(s) >= 15 && len(s) <= 60 && looksResident(s) {
 		id, err := ident.ParseResidentIDAt(s, today)
 		if err == nil {
-			return parsedID{key: makeKey(kindResident, digits17(id.Number)), kind: kindResident, resident: id, norm: id.Number, upgraded: id.Upgraded}, nil
+			return residentOf(id), nil
 		}
 		if _, derr := ident.DetectAt(s, today); derr != nil {
 			return parsedID{}, err
@@ -109,7 +124,7 @@ func parseID(s string, today time.Time) (parsedID, error) {
 		if err != nil {
 			return parsedID{}, err
 		}
-		return parsedID{key: makeKey(kindResident, digits17(id.Number)), kind: kindResident, resident: id, norm: id.Number, upgraded: id.Upgraded}, nil
+		return residentOf(id), nil
 	case ident.KindPassport:
 		return parsedID{key: makeKey(kindPassport, base37(r.Normalized)), kind: kindPassport, norm: r.Normalized}, nil
 	case ident.KindHKMOPermit:

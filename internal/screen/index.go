@@ -37,7 +37,7 @@ type Index struct {
 	birthHead []uint32 // building only: by day number from 1900-01-01, first slot born that day
 	nextBirth []uint32 // building only: next slot born the same day
 	groupOff  []uint32 // group g is post[groupOff[g]:groupOff[g+1]]
-	post      []uint32
+	post      []posting
 	birthOff  []uint32 // persons born on day d are byBirth[birthOff[d]:birthOff[d+1]]
 	byBirth   []uint32
 
@@ -48,6 +48,15 @@ type Index struct {
 	base *Index     // for a delta: the index whose frequencies it borrows
 
 	noRID int // persons without a resident ID: the only ones a query with a valid, unlisted number can match by name
+}
+
+// posting is one person of a sound group, with what a screen needs to
+// pass over most of the group without touching the entry: the birth date
+// and a hash of the folded name.
+type posting struct {
+	slot     uint32
+	birth    Date
+	nameHash uint32
 }
 
 const (
@@ -147,13 +156,13 @@ func (b *Builder) Add(e Entry) error {
 		if p.kind == kindResident && rid == 0 {
 			rid = p.key &^ (0xF << 60)
 			if birth == 0 {
-				birth = DateOf(p.resident.BirthDate)
+				birth = p.birth
 			}
-			if sex == 0 && p.resident.Sex != "" {
-				sex = p.resident.Sex[0]
+			if sex == 0 {
+				sex = p.sex
 			}
 			if region == "" {
-				region = p.resident.Region
+				region = p.region
 			}
 		}
 	}
@@ -253,7 +262,7 @@ func Build(version uint64, entries iter.Seq[Entry]) (*Index, error) {
 
 // layOutGroups turns the sound chains into posting lists.
 func (ix *Index) layOutGroups() {
-	ix.post = make([]uint32, 0, len(ix.nextName))
+	ix.post = make([]posting, 0, len(ix.nextName))
 	ix.groupOff = make([]uint32, 0, ix.nameTab.n+1)
 	for i := range ix.nameTab.slots {
 		sl := &ix.nameTab.slots[i]
@@ -263,7 +272,7 @@ func (ix *Index) layOutGroups() {
 		g := uint32(len(ix.groupOff))
 		ix.groupOff = append(ix.groupOff, uint32(len(ix.post)))
 		for s := sl.val; s != noSlot; s = ix.nextName[s] {
-			ix.post = append(ix.post, s)
+			ix.post = append(ix.post, posting{slot: s, birth: ix.birth[s], nameHash: nameHash(ix.names[ix.nameOff[s]:ix.nameOff[s+1]])})
 		}
 		sl.val = g
 	}
@@ -340,9 +349,24 @@ func (ix *Index) Stats() Stats {
 	s.IDIndexBytes = ix.exact.bytes() + 4*cap(ix.multi)
 	s.TotalBytes = s.IDIndexBytes + ix.nameTab.bytes() + ix.orgTab.bytes() +
 		8*cap(ix.ids) + cap(ix.flags) + 4*cap(ix.birth) + 4*cap(ix.region) + 4*cap(ix.nameOff) + cap(ix.names) + 8*cap(ix.rid) +
-		4*(cap(ix.groupOff)+cap(ix.post)+cap(ix.birthOff)+cap(ix.byBirth)) +
+		4*(cap(ix.groupOff)+3*cap(ix.post)+cap(ix.birthOff)+cap(ix.byBirth)) +
 		len(ix.orgs)*64
 	return s
+}
+
+// Key is an identity number or credit code packed for the exact tier.
+type Key uint64
+
+// ParseKey validates a number (in any form ident accepts) and packs it.
+func (ix *Index) ParseKey(number string) (Key, error) {
+	p, err := parseIDFast(number, ix.today)
+	return Key(p.key), err
+}
+
+// HasKey reports whether a packed number is a document of some entry.
+func (ix *Index) HasKey(k Key) bool {
+	_, ok := ix.exact.get(uint64(k))
+	return ok
 }
 
 // Contains reports whether an identity number or credit code (in any form

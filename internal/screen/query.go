@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"liandong/internal/ident"
 	"liandong/internal/screen/hanzi"
 )
 
@@ -77,15 +76,14 @@ func parseQuery(q Query, today time.Time) parsedQuery {
 	}
 	// What the identity number says fills what the query left out.
 	if pq.idErr == nil && pq.id.kind == kindResident {
-		r := pq.id.resident
 		if pq.birth == 0 {
-			pq.birth, pq.birthFrom = DateOf(r.BirthDate), "id"
+			pq.birth, pq.birthFrom = pq.id.birth, "id"
 		}
-		if pq.sex == 0 && r.Sex != "" {
-			pq.sex = r.Sex[0]
+		if pq.sex == 0 {
+			pq.sex = pq.id.sex
 		}
-		if pq.region.code == 0 && r.Category == ident.CategoryResident {
-			pq.region = regionRef{code: atou(r.Region), level: 6}
+		if pq.region.code == 0 && pq.id.region != "" {
+			pq.region = regionRef{code: atou(pq.id.region), level: 6}
 		}
 	} else if pq.typedID != "" {
 		// A mistyped number still tells, most likely, the birth date and place.
@@ -146,14 +144,11 @@ func parseIDFast(s string, today time.Time) (parsedID, error) {
 		if ok && "10X98765432"[sum%11] == s[17] && validProvinceCode(uint32(s[0]-'0')*10+uint32(s[1]-'0')) {
 			d := Date(atou(s[6:14]))
 			if d.Valid() && !d.YearOnly() && d <= DateOf(today) {
-				id := ident.ResidentID{Number: s, Region: s[:6], Category: ident.CategoryResident,
-					BirthDate: time.Date(d.Year(), time.Month(d.Month()), d.Day(), 0, 0, 0, 0, time.UTC)}
+				p := parsedID{key: makeKey(kindResident, digits17(s)), kind: kindResident, norm: s, birth: d, region: s[:6], sex: 'F'}
 				if (s[16]-'0')%2 == 1 {
-					id.Sex = ident.SexMale
-				} else {
-					id.Sex = ident.SexFemale
+					p.sex = 'M'
 				}
-				return parsedID{key: makeKey(kindResident, digits17(s)), kind: kindResident, resident: id, norm: s}, nil
+				return p, nil
 			}
 		}
 	}

@@ -196,8 +196,10 @@ func (ix *Index) nameTier(pq *parsedQuery, m mask) (evidence, bool) {
 	eligible := func(slot uint32) bool {
 		return ix.flags[slot]&flagPerson != 0 && !(validID && ix.rid[slot] != 0) && !m.has(ix.ids[slot])
 	}
-	// Candidates that sound like the name: one sweep relates them and
-	// counts the exact namesakes (how common the name is on the list).
+	// Candidates that sound like the name: one sweep over the group's
+	// postings counts the exact namesakes (how common the name is on the
+	// list) by name hash, and passes over those whose birth date rules them
+	// out without reading the entry.
 	group := ix.soundGroup(pq.name)
 	type cand struct {
 		slot uint32
@@ -207,14 +209,21 @@ func (ix *Index) nameTier(pq *parsedQuery, m mask) (evidence, bool) {
 	cands := cbuf[:0]
 	count := 0
 	var buf [16]rune
-	for _, slot := range group {
-		e := ix.nameRunes(slot, buf[:0])
-		rel := relate(pq.runes, e)
-		if rel.rel == relExact {
+	qh := nameHash(pq.name)
+	dateFilter := pq.birth != 0 && !pq.birth.YearOnly() && pq.typedID == ""
+	for _, p := range group {
+		if p.nameHash == qh && ix.name(p.slot) == pq.name {
 			count++
 		}
-		if rel.rel != relNone && eligible(slot) {
-			cands = append(cands, cand{slot, rel})
+		if dateFilter && p.birth != 0 && p.birth != pq.birth && !nearDate(pq.birth, p.birth) {
+			continue // "other" date: never review or hit
+		}
+		if !eligible(p.slot) {
+			continue
+		}
+		e := ix.nameRunes(p.slot, buf[:0])
+		if rel := relate(pq.runes, e); rel.rel != relNone {
+			cands = append(cands, cand{p.slot, rel})
 		}
 	}
 	if ix.base != nil {
@@ -245,7 +254,7 @@ func (ix *Index) nameTier(pq *parsedQuery, m mask) (evidence, bool) {
 }
 
 // soundGroup returns the persons whose names sound like the folded name.
-func (ix *Index) soundGroup(name string) []uint32 {
+func (ix *Index) soundGroup(name string) []posting {
 	if g, ok := ix.nameTab.get(soundKey(name)); ok {
 		return ix.post[ix.groupOff[g]:ix.groupOff[g+1]]
 	}
@@ -253,10 +262,11 @@ func (ix *Index) soundGroup(name string) []uint32 {
 }
 
 // countName counts the entries of a group with exactly this folded name.
-func (ix *Index) countName(group []uint32, name string) int {
+func (ix *Index) countName(group []posting, name string) int {
 	n := 0
-	for _, s := range group {
-		if string(ix.names[ix.nameOff[s]:ix.nameOff[s+1]]) == name {
+	h := nameHash(name)
+	for _, p := range group {
+		if p.nameHash == h && ix.name(p.slot) == name {
 			n++
 		}
 	}
