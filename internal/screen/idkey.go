@@ -86,9 +86,9 @@ type parsedID struct {
 	norm     string // normalized number
 	upgraded bool   // a 15-digit number upgraded to 18
 	// kindResident only: what the number says.
-	birth    Date
-	sex      byte
-	region   string // the address code; "" for permits and foreign cards
+	birth  Date
+	sex    byte
+	region string // the address code; "" for permits and foreign cards
 }
 
 // residentOf packs a resident ID parsed by ident.
