@@ -3,6 +3,7 @@ package credit
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +58,13 @@ func FuzzParseLine(f *testing.F) {
 		}
 		if e, ps := parseJSONLine([]byte(line)); len(ps) == 0 {
 			check(e)
+			// The key scan agrees with encoding/json's own check.
+			dec := json.NewDecoder(strings.NewReader(line))
+			dec.DisallowUnknownFields()
+			var strict NewEntry
+			if err := dec.Decode(&strict); err != nil && strings.Contains(err.Error(), "unknown field") {
+				t.Fatalf("unknown key missed: %v", err)
+			}
 		}
 		cr := csv.NewReader(strings.NewReader(line))
 		cr.FieldsPerRecord = -1

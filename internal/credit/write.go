@@ -178,6 +178,7 @@ func (w *txw) inserter(c court, by string, importID int64, batch int) *inserter 
 		docs:    newBatchInsert(w.ctx, w.s.db.Engine, w.tx, "credit_documents", documentColumns, batch)}
 	// Documents reference their entries: write the entries first.
 	in.docs.before = in.entries.flush
+	in.docs.single = w.s.db.Engine == db.SQLite
 	if importID != 0 {
 		in.import_ = importID
 	}
@@ -233,6 +234,11 @@ type batchInsert struct {
 	// before, when set, runs before each write (rows this table
 	// references are written first).
 	before func() error
+	// single: write the queued rows one statement each (SQLite, for a
+	// table with a foreign key: a multi-row INSERT there would keep a
+	// statement journal whatever its conflict clause).
+	single bool
+	one    *sql.Stmt
 	// positional: "?" placeholders (SQLite: the driver looks a "$n" up by
 	// name, which is quadratic in the number of parameters).
 	positional bool
@@ -245,7 +251,15 @@ func newBatchInsert(ctx context.Context, e db.Engine, tx *sql.Tx, table string, 
 func (b *batchInsert) statement(rows int) string {
 	var sb strings.Builder
 	sb.Grow(64 + rows*len(b.cols)*6)
-	sb.WriteString("INSERT INTO ")
+	if b.positional {
+		// SQLite: a multi-row INSERT that may abort keeps a statement
+		// journal (a copy of every page it touches); OR ROLLBACK ends the
+		// whole transaction on a violation instead, which the caller does
+		// anyway, so no journal is needed.
+		sb.WriteString("INSERT OR ROLLBACK INTO ")
+	} else {
+		sb.WriteString("INSERT INTO ")
+	}
 	sb.WriteString(b.table)
 	sb.WriteString(" (")
 	sb.WriteString(strings.Join(b.cols, ", "))
@@ -294,6 +308,21 @@ func (b *batchInsert) flush() error {
 		}
 	}
 	var err error
+	if b.single {
+		if b.one == nil {
+			if b.one, err = b.tx.PrepareContext(b.ctx, b.statement(1)); err != nil {
+				return fmt.Errorf("prepare insert into %s: %w", b.table, err)
+			}
+		}
+		k := len(b.cols)
+		for i := 0; i < b.n; i++ {
+			if _, err := b.one.ExecContext(b.ctx, b.args[i*k:(i+1)*k]...); err != nil {
+				return fmt.Errorf("insert into %s: %w", b.table, err)
+			}
+		}
+		b.args, b.n = b.args[:0], 0
+		return nil
+	}
 	if b.n == b.per {
 		if b.full == nil {
 			if b.full, err = b.tx.PrepareContext(b.ctx, b.statement(b.per)); err != nil {
