@@ -147,11 +147,18 @@ func TestImport10k(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, d)
 		ctx := context.Background()
-		before := f.add(t, person(1)) // version 1, a case the file does not use
+		first := f.add(t, person(1)) // version 1, a case the file does not use
 		const n = 10_000
 		es := lines(1, n)
 		es[5].Documents = []credit.NewDocument{{Kind: "passport", Number: "E12345678"}}
-		rep, err := f.store.Import(ctx, bytes.NewReader(jsonl(t, es)), credit.JSONL, importOpts(), nil)
+		opts := importOpts()
+		opts.BulkFrom = 5000 // on SQLite: the index rebuild path
+		indexes := `SELECT COUNT(*) FROM credit_documents WHERE number_index <> ''`
+		if d.Engine == db.SQLite {
+			indexes = `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('credit_entries', 'credit_documents') AND sql IS NOT NULL`
+		}
+		before := f.count(t, indexes)
+		rep, err := f.store.Import(ctx, bytes.NewReader(jsonl(t, es)), credit.JSONL, opts, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,12 +191,20 @@ func TestImport10k(t *testing.T) {
 				with2++
 			}
 		}
-		if with2 != 1 || got[before.ID].IDs[0] != person(1).IDNumber {
+		if with2 != 1 || got[first.ID].IDs[0] != person(1).IDNumber {
 			t.Errorf("documents unsealed wrongly")
 		}
 		if cs := f.changes(t, 0); len(cs) != n+1 || cs[n].Version != n+1 {
 			t.Errorf("%d changes", len(cs))
 		}
+		if d.Engine == db.SQLite {
+			if after := f.count(t, indexes); after != before {
+				t.Errorf("%d indexes after the import, %d before", after, before)
+			}
+		}
+		// The unique index is back: the same debtor in the same case again.
+		_, err = f.store.Add(ctx, officer, es[99])
+		wantCode(t, err, apperr.Conflict, credit.CodeDuplicate)
 	})
 }
 
