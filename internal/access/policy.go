@@ -119,7 +119,6 @@ const (
 	// Vehicle scopes (S-VEH-2): the traffic police vehicle administration
 	// and the police systems that call with API tokens.
 	ScopeTrafficPolice Scope = "traffic_police" // the principal's unit is a traffic police or vehicle administration unit, or under one
-	ScopeViaToken      Scope = "via_token"      // the request came with an API token (only system accounts hold them)
 )
 
 var scopeLabels = map[Scope]string{
@@ -133,7 +132,6 @@ var scopeLabels = map[Scope]string{
 	ScopeAddressed:     "发给本单位的事项",
 	ScopeAddressedTree: "发给本单位及下级单位的事项",
 	ScopeTrafficPolice: "交警、车管单位",
-	ScopeViaToken:      "经 API 令牌调用的系统账号",
 }
 
 // Label is the Chinese name of s.
@@ -256,9 +254,11 @@ var rules = []Rule{
 	// with their tokens; the file (with the owner) is for the traffic police
 	// and the courts that sealed the vehicle (查封扣押冻结规定 art. 26: a
 	// court sealing in turn may read the records of the seal ahead).
-	{directory.PoliceHandler, ActionVehicleCheck, ScopeTrafficPolice, "S-VEH-2", "车管所民警办理登记业务前核查查封"},
+	// Police business systems (车驾管、审批系统) call it with an API token of
+	// a system account created in the traffic police or vehicle
+	// administration unit that runs them: the same row covers them.
+	{directory.PoliceHandler, ActionVehicleCheck, ScopeTrafficPolice, "S-VEH-2", "车管所民警及车驾管系统办理登记业务前核查查封"},
 	{directory.PoliceLeader, ActionVehicleCheck, ScopeTrafficPolice, "S-VEH-2", "交警、车管领导核查查封"},
-	{directory.PoliceHandler, ActionVehicleCheck, ScopeViaToken, "S-VEH-2", "公安业务系统（车驾管、审批系统）经 API 令牌核查查封"},
 	{directory.PoliceHandler, ActionVehicleFileRead, ScopeTrafficPolice, "S-VEH-2", "车管所民警查看车辆查封档案"},
 	{directory.PoliceLeader, ActionVehicleFileRead, ScopeTrafficPolice, "S-VEH-2", "交警、车管领导查看车辆查封档案"},
 	{directory.CourtOfficer, ActionVehicleFileRead, ScopeOwnCourt, "S-VEH-2", "本院查封（含轮候查封）的车辆，查看其查封档案"},
@@ -453,8 +453,6 @@ func inScope(s Scope, pr Principal, t Target, tree *unitTree) bool {
 		return tree.within(t.AddressedUnit, pr.UnitCode)
 	case ScopeTrafficPolice:
 		return tree.trafficPolice(pr.UnitCode)
-	case ScopeViaToken:
-		return pr.ViaToken
 	}
 	return false
 }

@@ -196,6 +196,8 @@ func scopeProbe(r access.Rule) (unit string, in, out *access.Target) {
 		return unit, withCase(access.Target{RequestingUnit: "fy411602", AddressedUnit: "ga411602"}), withCase(access.Target{RequestingUnit: "fy411600-zxj", AddressedUnit: "ga411602"})
 	case access.ScopeAddressed:
 		return unit, withCase(access.Target{RequestingUnit: "fy411602-zxj", AddressedUnit: unit}), withCase(access.Target{RequestingUnit: "fy411602-zxj", AddressedUnit: "ga411602-xz"})
+	case access.ScopeTrafficPolice: // the principal's unit decides, not the target
+		return "ga411600-jj-cgs", withCase(access.Target{}), nil
 	case access.ScopeAddressedTree:
 		return unit, withCase(access.Target{RequestingUnit: "fy411602-zxj", AddressedUnit: "ga411602-xz"}), withCase(access.Target{RequestingUnit: "fy411602-zxj", AddressedUnit: "ga411681"})
 	}

@@ -114,7 +114,9 @@ func TestS_VEH_2_VehicleCheckAPI(t *testing.T) {
 		h.addUser("other-court", "fy411600-zxj", directory.CourtOfficer)
 		h.addUser("admin", "ga411600-xxtx", directory.SysAdmin)
 		hash, _ := cheapHash(testPassword)
-		if _, err := h.dir.AddUser(t.Context(), directory.NewUser{Username: "approval-system", Unit: "ga411600-xxtx", Roles: []directory.Role{directory.PoliceHandler},
+		// The vehicle administration's business system: a system account of
+		// the unit that runs it (the policy's traffic_police scope).
+		if _, err := h.dir.AddUser(t.Context(), directory.NewUser{Username: "approval-system", Unit: "ga411600-jj-cgs", Roles: []directory.Role{directory.PoliceHandler},
 			PasswordHash: hash, SystemAccount: true}); err != nil {
 			t.Fatal(err)
 		}
