@@ -40,7 +40,7 @@ func TestEvaluation(t *testing.T) {
 		}
 	}
 	if b.Skipped() != 0 {
-		t.Errorf("%d generated numbers did not validate", b.Skipped())
+		t.Errorf("%d generated numbers did not validate: %v", b.Skipped(), b.SkipReasons())
 	}
 	ix := b.Finish()
 	t.Logf("built %d entries in %v", ix.Len(), time.Since(start))

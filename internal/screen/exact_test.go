@@ -45,6 +45,24 @@ func TestExactTier(t *testing.T) {
 	}
 }
 
+// 912307197703150849 is both a valid credit code and a valid 2023 foreign
+// permanent resident ID: as a unit's code it must still be found.
+func TestCreditCodeThatReadsAsForeignID(t *testing.T) {
+	u := Entry{ID: 1, Name: "哈尔滨某某商贸有限公司", CreditCode: "912307197703150849"}
+	b := NewBuilder(1, 1)
+	if err := b.Add(u); err != nil {
+		t.Fatal(err)
+	}
+	if b.Skipped() != 0 {
+		t.Fatalf("skipped: %v", b.SkipReasons())
+	}
+	ix := b.Finish()
+	r := ix.Screen(Query{Name: u.Name, IDNumber: "912307197703150849"})
+	if r.Band != BandHit || r.EntryID != 1 {
+		t.Fatalf("%+v", r)
+	}
+}
+
 func TestRepeatedPersonHitsEitherEntry(t *testing.T) {
 	second := zhangsan
 	second.ID = 9

@@ -152,6 +152,16 @@ func parseID(s string, today time.Time) (parsedID, error) {
 	return parsedID{}, &ident.Error{Code: ident.CodeUnknown, Message: "“" + strings.TrimSpace(s) + "”是" + r.Kind.Label() + "，不是身份证件号码"}
 }
 
+// parseCredit reads a number known to be a unified social credit code
+// (an all-digit code can also read as a 2023 foreign permanent resident ID).
+func parseCredit(s string) (parsedID, error) {
+	c, err := ident.ParseCreditCode(s)
+	if err != nil {
+		return parsedID{}, err
+	}
+	return parsedID{key: makeKey(kindCredit, maphash.String(creditSeed, c.Code)), kind: kindCredit, norm: c.Code}, nil
+}
+
 // looksResident is a cheap pre-check: digits (ASCII or full-width),
 // separators and at most one X, so that the common case skips Detect.
 func looksResident(s string) bool {

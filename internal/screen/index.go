@@ -75,6 +75,7 @@ type Builder struct {
 	ix       *Index
 	overflow [2]map[uint64][]uint32 // keys of the exact [0] and unit [1] tables held by several entries: the further slots
 	skipped  int
+	reasons  []string // the first few numbers left out, with why
 	freq     *freqModel
 }
 
@@ -149,7 +150,7 @@ func (b *Builder) Add(e Entry) error {
 	for _, s := range e.IDs {
 		p, err := parseID(s, ix.today)
 		if err != nil || p.kind == kindCredit {
-			b.skipped++
+			b.skip(e.ID, s, err)
 			continue
 		}
 		b.addKey(0, p.key, slot)
@@ -202,18 +203,18 @@ func (b *Builder) Add(e Entry) error {
 	} else {
 		info := orgInfo{legalRep: hanzi.Fold(e.LegalRep)}
 		if e.CreditCode != "" {
-			if p, err := parseID(e.CreditCode, ix.today); err == nil && p.kind == kindCredit {
+			if p, err := parseCredit(e.CreditCode); err == nil {
 				b.addKey(0, p.key, slot)
 				info.creditCode = p.norm
 			} else {
-				b.skipped++
+				b.skip(e.ID, e.CreditCode, err)
 			}
 		}
 		if e.LegalRepID != "" {
 			if p, err := parseID(e.LegalRepID, ix.today); err == nil && p.kind == kindResident {
 				b.addKey(0, makeKey(kindLegalRep, p.key), slot)
 			} else {
-				b.skipped++
+				b.skip(e.ID, e.LegalRepID, err)
 			}
 		}
 		if folded != "" {
@@ -226,8 +227,23 @@ func (b *Builder) Add(e Entry) error {
 	return nil
 }
 
-// Skipped counts identity numbers and credit codes that did not validate.
+// Skipped counts identity numbers and credit codes that did not validate
+// (or were of the wrong kind for their field).
 func (b *Builder) Skipped() int { return b.skipped }
+
+// SkipReasons describes the first ten numbers left out.
+func (b *Builder) SkipReasons() []string { return b.reasons }
+
+func (b *Builder) skip(id int64, number string, err error) {
+	b.skipped++
+	if len(b.reasons) < 10 {
+		why := "类型不符"
+		if err != nil {
+			why = err.Error()
+		}
+		b.reasons = append(b.reasons, fmt.Sprintf("条目 %d 号码 %q：%s", id, number, why))
+	}
+}
 
 // Finish completes the index. The builder must not be used afterwards.
 func (b *Builder) Finish() *Index {

@@ -18,7 +18,8 @@ type parsedQuery struct {
 	idGiven   bool
 	id        parsedID
 	idErr     error
-	typedID   string // the typed number, compacted, when it is an invalid 15/18-character resident ID
+	altID     *parsedID // the same digits read as a credit code
+	typedID   string    // the typed number, compacted, when it is an invalid 15/18-character resident ID
 	birth     Date
 	birthBad  bool // a birth date was given but could not be read
 	birthFrom string
@@ -47,6 +48,13 @@ func parseQuery(q Query, today time.Time) parsedQuery {
 		pq.id, pq.idErr = parseIDFast(s, today)
 		if pq.idErr == nil && pq.id.kind == kindCredit {
 			pq.org = true
+		}
+		if pq.idErr == nil && pq.id.kind == kindResident && pq.id.norm[0] == '9' {
+			// All digits starting with 9: a 2023 foreign permanent
+			// resident ID, or a unit's credit code. Both are tried.
+			if c, err := parseCredit(s); err == nil {
+				pq.altID = &c
+			}
 		}
 		if pq.idErr != nil {
 			if c := compactDigits(s); len(c) == 18 || len(c) == 15 {

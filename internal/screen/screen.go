@@ -45,6 +45,13 @@ func (ix *Index) screen(pq *parsedQuery, m mask) Result {
 		if r, ok := ix.exactTier(pq, m); ok {
 			return r
 		}
+		if pq.altID != nil {
+			alt := *pq
+			alt.id, alt.altID, alt.org = *pq.altID, nil, true
+			if r, ok := ix.exactTier(&alt, m); ok {
+				return r
+			}
+		}
 		pre = append(pre, pq.id.kind.label()+"不在名单上")
 	}
 	if pq.org {
