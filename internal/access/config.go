@@ -51,6 +51,10 @@ type Config struct {
 	Location *time.Location
 	// Issuer names the platform in authenticator apps. Default "周口执行联动".
 	Issuer string
+	// AuthCacheTTL is how long an authenticated session or token is
+	// remembered without reading the database again (authcache.go).
+	// Default 1 second; negative turns the cache off.
+	AuthCacheTTL time.Duration
 	// HashPassword hashes new passwords. Default directory.HashPassword
 	// (argon2id). Tests pass a cheaper argon2id; production leaves it nil.
 	HashPassword func(password string) (string, error)
@@ -61,6 +65,7 @@ const (
 	DefaultIdleTimeout      = 30 * time.Minute
 	DefaultSessionLifetime  = 12 * time.Hour
 	DefaultTouchInterval    = time.Minute
+	DefaultAuthCacheTTL     = time.Second
 	DefaultMaxFailures      = 5
 	DefaultLockDuration     = 15 * time.Minute
 	DefaultPasswordHistory  = 5
@@ -82,6 +87,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SessionLifetime <= 0 {
 		c.SessionLifetime = DefaultSessionLifetime
+	}
+	if c.AuthCacheTTL == 0 {
+		c.AuthCacheTTL = DefaultAuthCacheTTL
 	}
 	if c.TouchInterval <= 0 {
 		c.TouchInterval = DefaultTouchInterval

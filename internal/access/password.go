@@ -26,6 +26,7 @@ const CodePasswordReused = "auth.password_reused"
 // strength rules and the history; it clears MustChangePassword and ends
 // pr's other sessions. A wrong old password counts toward the lockout.
 func (s *Service) ChangePassword(ctx context.Context, pr Principal, oldPassword, newPassword string) error {
+	defer s.cache.clear() // what it changes may be cached (authcache.go)
 	if err := s.Authorize(ctx, pr, ActionSelf, Target{}); err != nil {
 		return err
 	}
@@ -78,6 +79,7 @@ func (s *Service) ChangePassword(ctx context.Context, pr Principal, oldPassword,
 // user.manage): it must meet the strength rules, must be changed at the
 // next login, clears a lock and ends all the user's sessions.
 func (s *Service) ResetPassword(ctx context.Context, admin Principal, username, temp string) error {
+	defer s.cache.clear() // what it changes may be cached (authcache.go)
 	a, err := s.authorizeOnUser(ctx, admin, ActionUserManage, username)
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 // on the user's next request (Authenticate reads roles afresh); a user who
 // becomes an administrator must then enrol TOTP before anything else.
 func (s *Service) GrantRoles(ctx context.Context, secAdmin Principal, username string, roles []directory.Role) error {
+	defer s.cache.clear() // what it changes may be cached (authcache.go)
 	a, err := s.authorizeOnUser(ctx, secAdmin, ActionRoleGrant, username)
 	if err != nil {
 		return err

@@ -28,6 +28,7 @@ type Service struct {
 	// dummyHash is verified against when the username is unknown, so that
 	// unknown and known usernames take the same time.
 	dummyHash string
+	cache     *authCache // nil when Config.AuthCacheTTL < 0
 }
 
 // NewService returns the access service. cfg's zero fields take defaults.
@@ -41,7 +42,11 @@ func NewService(d *db.DB, dir *directory.Store, auditLog *audit.Log, ring *keyri
 	if err != nil {
 		panic(fmt.Sprintf("access: hash the dummy password: %v", err))
 	}
-	return &Service{db: d, dir: dir, audit: auditLog, ring: ring, cfg: cfg, policy: NewPolicy(dir, cfg), dummyHash: dummy}
+	s := &Service{db: d, dir: dir, audit: auditLog, ring: ring, cfg: cfg, policy: NewPolicy(dir, cfg), dummyHash: dummy}
+	if cfg.AuthCacheTTL > 0 {
+		s.cache = newAuthCache(cfg.AuthCacheTTL, 100_000)
+	}
+	return s
 }
 
 // Policy returns the permission policy the service checks with.

@@ -77,11 +77,30 @@ func (s *Service) createSession(ctx context.Context, tx *sql.Tx, a account, fact
 // expired sessions and disabled users all give auth.session_expired;
 // tokens give auth.token_invalid.
 func (s *Service) Authenticate(ctx context.Context, token, source string) (Principal, error) {
+	if token == "" || len(token) > 128 {
+		if IsAPIToken(token) {
+			return Principal{}, errTokenInvalid()
+		}
+		return Principal{}, errSessionExpired()
+	}
+	key := hashToken(token)
+	now := s.now()
+	if pr, ok := s.cache.get(key, now); ok {
+		pr.Source = source
+		return pr, nil
+	}
+	pr, end, err := s.authenticate(ctx, token, source)
+	if err == nil {
+		s.cache.put(key, pr, now, end)
+	}
+	return pr, err
+}
+
+// authenticate reads the session or token; end is when it ends whatever
+// its use.
+func (s *Service) authenticate(ctx context.Context, token, source string) (Principal, time.Time, error) {
 	if IsAPIToken(token) {
 		return s.authenticateToken(ctx, token, source)
-	}
-	if token == "" || len(token) > 128 {
-		return Principal{}, errSessionExpired()
 	}
 	now := s.now()
 	rows, err := s.db.Read().QueryContext(ctx, `SELECT s.id, s.csrf_token, s.last_seen_at, s.expires_at, s.revoked_at IS NOT NULL,
@@ -93,7 +112,7 @@ func (s *Service) Authenticate(ctx context.Context, token, source string) (Princ
 		LEFT JOIN user_roles r ON r.user_id = u.id
 		WHERE s.token_hash = $1`, hashToken(token))
 	if err != nil {
-		return Principal{}, fmt.Errorf("authenticate: read session: %w", err)
+		return Principal{}, time.Time{}, fmt.Errorf("authenticate: read session: %w", err)
 	}
 	defer rows.Close()
 	var (
@@ -106,7 +125,7 @@ func (s *Service) Authenticate(ctx context.Context, token, source string) (Princ
 	for rows.Next() {
 		var role sql.NullString
 		if err := rows.Scan(&id, &csrf, &lastSeen, &expires, &revoked, &a.ID, &a.Username, &a.DisplayName, &a.UnitCode, &a.MustChange, &a.Active, &totpOK, &role); err != nil {
-			return Principal{}, fmt.Errorf("authenticate: read session: %w", err)
+			return Principal{}, time.Time{}, fmt.Errorf("authenticate: read session: %w", err)
 		}
 		found = true
 		if role.Valid {
@@ -114,29 +133,30 @@ func (s *Service) Authenticate(ctx context.Context, token, source string) (Princ
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return Principal{}, fmt.Errorf("authenticate: read session: %w", err)
+		return Principal{}, time.Time{}, fmt.Errorf("authenticate: read session: %w", err)
 	}
 	rows.Close()
 	if !found || revoked || !a.Active || !now.Before(expires) || now.Sub(lastSeen) >= s.cfg.IdleTimeout {
-		return Principal{}, errSessionExpired()
+		return Principal{}, time.Time{}, errSessionExpired()
 	}
 	if now.Sub(lastSeen) >= s.cfg.TouchInterval {
 		// Conditional, so that concurrent requests and other servers write once.
 		if _, err := s.db.Write().ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1`, now, id); err != nil {
-			return Principal{}, fmt.Errorf("authenticate: touch session: %w", err)
+			return Principal{}, time.Time{}, fmt.Errorf("authenticate: touch session: %w", err)
 		}
 	}
 	pr, err := s.principal(ctx, a, totpOK)
 	if err != nil {
-		return Principal{}, err
+		return Principal{}, time.Time{}, err
 	}
 	pr.SessionID, pr.CSRFToken, pr.Source = id, csrf, source
-	return pr, nil
+	return pr, expires, nil
 }
 
 // Logout ends pr's session on the server. Logging out of an already ended
 // session succeeds.
 func (s *Service) Logout(ctx context.Context, pr Principal) error {
+	defer s.cache.clear() // what it changes may be cached (authcache.go)
 	if pr.ViaToken || pr.SessionID == "" {
 		return apperr.Invalidf("", "auth.not_a_session", "API 令牌无需退出登录；如需停用，请由系统管理员吊销令牌")
 	}
@@ -190,6 +210,7 @@ func (s *Service) Sessions(ctx context.Context, pr Principal) ([]SessionInfo, er
 // RevokeSession ends one of pr's own sessions (say, one left open on
 // another computer).
 func (s *Service) RevokeSession(ctx context.Context, pr Principal, id string) error {
+	defer s.cache.clear() // what it changes may be cached (authcache.go)
 	if err := s.Authorize(ctx, pr, ActionSelf, Target{}); err != nil {
 		return err
 	}

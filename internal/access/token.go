@@ -130,6 +130,7 @@ func (s *Service) ListTokens(ctx context.Context, admin Principal, username stri
 
 // RevokeToken ends a token at once (sys_admin, token.manage).
 func (s *Service) RevokeToken(ctx context.Context, admin Principal, id int64) error {
+	defer s.cache.clear() // what it changes may be cached (authcache.go)
 	if err := s.Authorize(ctx, admin, ActionTokenManage, Target{}); err != nil {
 		return err
 	}
@@ -147,9 +148,9 @@ func (s *Service) RevokeToken(ctx context.Context, admin Principal, id int64) er
 }
 
 // authenticateToken is Authenticate for API tokens.
-func (s *Service) authenticateToken(ctx context.Context, token, source string) (Principal, error) {
+func (s *Service) authenticateToken(ctx context.Context, token, source string) (Principal, time.Time, error) {
 	if len(token) > 128 {
-		return Principal{}, errTokenInvalid()
+		return Principal{}, time.Time{}, errTokenInvalid()
 	}
 	now := s.now()
 	rows, err := s.db.Read().QueryContext(ctx, `SELECT t.id, t.expires_at, t.revoked_at IS NOT NULL, t.last_used_at,
@@ -159,7 +160,7 @@ func (s *Service) authenticateToken(ctx context.Context, token, source string) (
 		LEFT JOIN user_roles r ON r.user_id = u.id
 		WHERE t.token_hash = $1`, hashToken(token))
 	if err != nil {
-		return Principal{}, fmt.Errorf("authenticate token: %w", err)
+		return Principal{}, time.Time{}, fmt.Errorf("authenticate token: %w", err)
 	}
 	defer rows.Close()
 	var (
@@ -173,7 +174,7 @@ func (s *Service) authenticateToken(ctx context.Context, token, source string) (
 	for rows.Next() {
 		var role sql.NullString
 		if err := rows.Scan(&id, &expires, &revoked, &lastUsed, &a.ID, &a.Username, &a.DisplayName, &a.UnitCode, &a.Active, &role); err != nil {
-			return Principal{}, fmt.Errorf("authenticate token: %w", err)
+			return Principal{}, time.Time{}, fmt.Errorf("authenticate token: %w", err)
 		}
 		found = true
 		if role.Valid {
@@ -181,23 +182,23 @@ func (s *Service) authenticateToken(ctx context.Context, token, source string) (
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return Principal{}, fmt.Errorf("authenticate token: %w", err)
+		return Principal{}, time.Time{}, fmt.Errorf("authenticate token: %w", err)
 	}
 	rows.Close()
 	if !found || revoked || !a.Active || !now.Before(expires) || anyAdmin(a.Roles) {
-		return Principal{}, errTokenInvalid()
+		return Principal{}, time.Time{}, errTokenInvalid()
 	}
 	if !lastUsed.Valid || now.Sub(lastUsed.Time) >= s.cfg.TouchInterval {
 		if _, err := s.db.Write().ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1, last_source = $2 WHERE id = $3 AND (last_used_at IS NULL OR last_used_at < $1)`,
 			now, clip(source, 100), id); err != nil {
-			return Principal{}, fmt.Errorf("authenticate token: touch: %w", err)
+			return Principal{}, time.Time{}, fmt.Errorf("authenticate token: touch: %w", err)
 		}
 	}
 	// A token is its own credential: the password flags do not apply.
 	pr, err := s.principal(ctx, a, true)
 	if err != nil {
-		return Principal{}, err
+		return Principal{}, time.Time{}, err
 	}
 	pr.ViaToken, pr.Source = true, source
-	return pr, nil
+	return pr, expires, nil
 }

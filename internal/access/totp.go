@@ -225,6 +225,7 @@ func errCodeInvalid() error {
 // ConfirmTOTP finishes enrolment with a code from the app, turns the second
 // factor on and returns ten new recovery codes, to be shown once.
 func (s *Service) ConfirmTOTP(ctx context.Context, pr Principal, code string) ([]string, error) {
+	defer s.cache.clear() // what it changes may be cached (authcache.go)
 	if err := s.Authorize(ctx, pr, ActionSelf, Target{}); err != nil {
 		return nil, err
 	}
@@ -292,6 +293,7 @@ func (s *Service) checkSecondFactor(ctx context.Context, tx *sql.Tx, userID int6
 // DisableTOTP turns the second factor off, given a current code (or a
 // recovery code). Administrators may not: they must always have it.
 func (s *Service) DisableTOTP(ctx context.Context, pr Principal, code string) error {
+	defer s.cache.clear() // what it changes may be cached (authcache.go)
 	if err := s.Authorize(ctx, pr, ActionSelf, Target{}); err != nil {
 		return err
 	}
@@ -346,6 +348,7 @@ func (s *Service) withSecondFactor(ctx context.Context, pr Principal, code, acti
 // phone); an administrator must then enrol again before doing anything
 // else (sec_admin, mfa.reset).
 func (s *Service) ResetTOTP(ctx context.Context, secAdmin Principal, username string) error {
+	defer s.cache.clear() // what it changes may be cached (authcache.go)
 	a, err := s.authorizeOnUser(ctx, secAdmin, ActionMFAReset, username)
 	if err != nil {
 		return err
