@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -730,109 +729,9 @@ func entryFromFields(f []string) (NewEntry, []Problem) {
 // parseJSONLine decodes one JSON Lines line; unknown keys are problems (a
 // misspelt key would silently drop a field).
 func parseJSONLine(b []byte) (NewEntry, []Problem) {
-	var e NewEntry
-	if len(b) == 0 || b[0] != '{' {
-		return NewEntry{}, []Problem{{Code: CodeImportFormat, Message: "每行应是一个 JSON 对象（以 { 开头）"}}
-	}
-	// Unmarshal is a third cheaper than a Decoder per line; unknown keys
-	// are then found by one scan of the (now known valid) object.
-	if err := json.Unmarshal(b, &e); err != nil {
-		return NewEntry{}, []Problem{{Code: CodeImportFormat, Message: jsonErrorText(err)}}
-	}
-	if k, ok := unknownKey(b); ok {
-		return NewEntry{}, []Problem{{Code: CodeImportFormat, Message: fmt.Sprintf("未知字段“%s”（字段名见 docs/credit.md）", clip(k))}}
+	e, err := decodeLine(b)
+	if err != nil {
+		return NewEntry{}, []Problem{{Code: CodeImportFormat, Message: err.Error()}}
 	}
 	return e, nil
-}
-
-// jsonKeys are the keys of a line.
-var jsonKeys = func() map[string]bool {
-	m := map[string]bool{}
-	for _, f := range csvFields {
-		m[f] = true
-	}
-	return m
-}()
-
-// unknownKey returns the first top-level key of a valid JSON object that
-// is not a NewEntry field. encoding/json matches keys case-insensitively,
-// so a key is known when its lower case is.
-func unknownKey(b []byte) (string, bool) {
-	depth, i := 0, 0
-	expectKey := false
-	for i < len(b) {
-		c := b[i]
-		switch c {
-		case '{':
-			depth++
-			expectKey = depth == 1
-			i++
-		case '[':
-			depth++
-			i++
-		case '}', ']':
-			depth--
-			i++
-		case ',':
-			expectKey = depth == 1
-			i++
-		case '"':
-			j := i + 1
-			escaped := false
-			for j < len(b) && b[j] != '"' {
-				if b[j] == '\\' {
-					escaped = true
-					j++
-				}
-				j++
-			}
-			if expectKey {
-				key := string(b[i+1 : min(j, len(b))])
-				if escaped {
-					var k string
-					if json.Unmarshal(b[i:min(j+1, len(b))], &k) == nil {
-						key = k
-					}
-				}
-				if !jsonKeys[key] && !jsonKeys[strings.ToLower(key)] {
-					return key, true
-				}
-				expectKey = false
-			}
-			i = j + 1
-		default:
-			i++
-		}
-	}
-	return "", false
-}
-
-func jsonErrorText(err error) string {
-	var (
-		se *json.SyntaxError
-		te *json.UnmarshalTypeError
-	)
-	switch {
-	case errors.As(err, &se):
-		return fmt.Sprintf("不是有效的 JSON（第 %d 个字节附近）", se.Offset)
-	case errors.As(err, &te):
-		return fmt.Sprintf("字段“%s”的类型不对：应为%s", te.Field, jsonType(te.Type.Kind().String()))
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return "未知字段 " + strings.TrimPrefix(err.Error(), "json: unknown field ") + "（字段名见 docs/credit.md）"
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "JSON 不完整"
-	}
-	return "不是有效的 JSON 对象"
-}
-
-func jsonType(k string) string {
-	switch k {
-	case "string":
-		return "字符串"
-	case "slice":
-		return "数组"
-	case "struct":
-		return "对象"
-	}
-	return k
 }
