@@ -48,8 +48,6 @@ func (f *freqModel) add(folded string, birth Date, region uint32, flags uint8) {
 	}
 }
 
-func (f *freqModel) finish() {}
-
 // distinctChars is the smoothing vocabulary: about as many characters as
 // given names use.
 const distinctChars = 6000

@@ -248,7 +248,6 @@ func (b *Builder) skip(id int64, number string, err error) {
 // Finish completes the index. The builder must not be used afterwards.
 func (b *Builder) Finish() *Index {
 	ix := b.ix
-	b.freq.finish()
 	ix.freq = b.freq
 	// Keys held by several entries point to a run in multi: count, slots.
 	for which, t := range []*u64Table{&ix.exact, &ix.orgTab} {

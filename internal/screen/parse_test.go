@@ -96,3 +96,18 @@ func TestParseQueryFillsFromID(t *testing.T) {
 		t.Fatal("unit name not recognised")
 	}
 }
+
+func TestUnreadableInputIsSaid(t *testing.T) {
+	ix := mustBuild(t, 1, ouyang)
+	r := ix.Screen(Query{Name: "欧阳娜娜", BirthDate: "去年", Region: "火星"})
+	if !hasReason(r, "出生日期无法识别") || !hasReason(r, "地区无法识别") {
+		t.Fatalf("%+v", r)
+	}
+	if r.Band == BandHit {
+		t.Fatalf("a name without a readable date hit: %+v", r)
+	}
+	r = ix.Screen(Query{Name: "欧阳娜娜", IDNumber: "411603198503020027"})
+	if !hasReason(r, "证件号无效") || !hasReason(r, "取自所填证件号") {
+		t.Fatalf("%+v", r)
+	}
+}

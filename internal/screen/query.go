@@ -21,8 +21,8 @@ type parsedQuery struct {
 	altID     *parsedID // the same digits read as a credit code
 	typedID   string    // the typed number, compacted, when it is an invalid 15/18-character resident ID
 	birth     Date
-	birthBad  bool // a birth date was given but could not be read
-	birthFrom string
+	birthBad  bool   // a birth date was given but could not be read
+	birthFrom string // "", "id" or "typed_id": where the birth date came from
 	sex       byte
 	region    regionRef
 	regionBad bool

@@ -39,7 +39,16 @@ func (ix *Index) ScreenBatch(qs []Query, out []Result) {
 func (ix *Index) screen(pq *parsedQuery, m mask) Result {
 	var pre []string
 	if pq.idGiven && pq.idErr != nil {
-		pre = append(pre, "证件号无效："+errMessage(pq.idErr))
+		pre = append(pre, "证件号无效："+pq.idErr.Error())
+	}
+	if pq.birthBad {
+		pre = append(pre, "出生日期无法识别（应为 YYYY-MM-DD），未用于比对")
+	}
+	if pq.regionBad {
+		pre = append(pre, "地区无法识别（应为 6 位行政区划代码或地名），未用于比对")
+	}
+	if pq.birthFrom == "typed_id" {
+		pre = append(pre, "出生日期和地区取自所填证件号")
 	}
 	if pq.idGiven && pq.idErr == nil {
 		if r, ok := ix.exactTier(pq, m); ok {
@@ -64,17 +73,10 @@ func (ix *Index) screen(pq *parsedQuery, m mask) Result {
 			return ev.result(ix, append(pre, ev.explain(pq)...))
 		}
 	}
-	if len(pre) == 0 {
+	if !pq.idGiven || pq.idErr != nil {
 		pre = append(pre, "未发现匹配")
 	}
 	return Result{Band: BandNone, Tier: TierNone, Reasons: pre}
-}
-
-func errMessage(err error) string {
-	if e, ok := err.(interface{ Error() string }); ok {
-		return e.Error()
-	}
-	return ""
 }
 
 // exactTier looks the number up. ok is false when the number is not on
