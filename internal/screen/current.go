@@ -61,6 +61,9 @@ func (c *Current) Index() *Index { return c.v.Load().base }
 
 // Apply applies changes in order. Changes whose version is not newer
 // than the current version are ignored (they are already in the base).
+// Each call copies the pending changes and rebuilds the delta, so callers
+// apply changes in batches (one per notification round) and rebuild the
+// base when Pending passes a few tens of thousands.
 func (c *Current) Apply(changes ...Change) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -131,6 +134,9 @@ func (c *Current) Swap(base *Index) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	old := c.v.Load()
+	if base.version < old.base.version {
+		return fmt.Errorf("screen: index of version %d is older than the one in use (%d)", base.version, old.base.version)
+	}
 	nv := &view{base: base, masked: mask{}, added: map[int64]Entry{}, version: base.version}
 	for _, ch := range old.log {
 		if ch.Version > base.version {

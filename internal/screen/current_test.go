@@ -28,6 +28,10 @@ func TestCurrentRemovalNeverHits(t *testing.T) {
 	if r := c.Screen(byID); r.Band != BandNone || r.Version != 12 {
 		t.Fatalf("after swapping in an older rebuild: %+v", r)
 	}
+	// An index older than the one in use is refused.
+	if err := c.Swap(mustBuild(t, 9)); err == nil {
+		t.Fatal("an older index was swapped in")
+	}
 	// A rebuild at version 12 no longer has the entries at all.
 	if err := c.Swap(mustBuild(t, 12)); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,10 @@
 //	TSCharacters.txt  traditional → simplified (first candidate)
 //	TWVariantsRev.txt, HKVariantsRev.txt, JPVariantsRev.txt  regional variant → OpenCC standard
 //
-// Run: go run gen_t2s.go -src $(go env GOMODCACHE)/github.com/longbridgeapp/opencc@v0.3.13/dictionary
+// Run, with the module in the module cache (e.g. fetched once by go get in a
+// scratch module):
+//
+//	go run gen_t2s.go -src $(go env GOMODCACHE)/github.com/longbridgeapp/opencc@v0.3.13/dictionary
 package main
 
 import (
