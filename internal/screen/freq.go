@@ -48,6 +48,9 @@ func (f *freqModel) add(folded string, birth Date, region uint32, flags uint8) {
 	}
 }
 
+// nameShareFloor bounds the share the model gives any name from below.
+const nameShareFloor = 1e-9
+
 // distinctChars is the smoothing vocabulary: about as many characters as
 // given names use.
 const distinctChars = 6000
@@ -80,6 +83,11 @@ func (f *freqModel) nameShare(rs []rune, countOnList int) float64 {
 	for _, r := range given {
 		p *= f.charShare(r)
 	}
+	// A floor of about one person nationwide: the product of character
+	// shares treats characters as independent, which understates names
+	// built from a small pool — transliterated names (阿依古丽, 扎西次仁)
+	// above all — when the list has seen them only once.
+	p = max(p, nameShareFloor)
 	if f.persons > 0 && countOnList > 1 {
 		if q := float64(countOnList-1) / f.persons; q > p {
 			p = q

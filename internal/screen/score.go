@@ -40,6 +40,11 @@ const (
 	similarMul   = 20.0
 	nearDayMul   = 30.0 // dates one typo away
 	nearIDShare  = 0.02 // of people born on one day in one county, those with a number two digits away
+	// The share of people whose number is at most two digits (or one swap)
+	// from a given 17 digits: about 11,000 such strings, each a given
+	// person's number with a chance of 1/3,000 (county) × 1/22,000 (day) ×
+	// 1/1,000 (sequence).
+	nearIDJointShare = 2e-7
 )
 
 // regionP are the probabilities that the listed person's place agrees with

@@ -309,10 +309,30 @@ func (ix *Index) weigh(pq *parsedQuery, slot uint32, e []rune, rel relation, cou
 		}
 		lambda *= math.Min(1, share)
 	}
-	// Birth date.
+	// Identity numbers.
+	if rid := ix.rid[slot]; rid != 0 && pq.idGiven {
+		switch {
+		case pq.typedID != "" && nearID(pq.typedID, rid):
+			ev.id = "near"
+			pSame *= pIDNear
+			if pq.birthFrom == "typed_id" {
+				// The birth date and place were read from the same
+				// mistyped number: the near number stands for all three.
+				lambda *= nearIDJointShare
+			} else {
+				lambda *= nearIDShare
+			}
+		case pq.typedID != "":
+			ev.id = "other"
+			pSame *= pIDOther
+		}
+	}
+	// Birth date (and place, below), unless they came from a mistyped
+	// number that is near the listed one.
+	fromNearID := ev.id == "near" && pq.birthFrom == "typed_id"
 	eb := ix.birth[slot]
 	switch qb := pq.birth; {
-	case qb == 0 || eb == 0:
+	case qb == 0 || eb == 0 || fromNearID:
 	case qb.YearOnly():
 		if qb.Year() == eb.Year() {
 			ev.birth = "year"
@@ -351,30 +371,20 @@ func (ix *Index) weigh(pq *parsedQuery, slot uint32, e []rune, rel relation, cou
 		}
 	}
 	// Place.
-	ev.region = compareRegion(pq.region, ix.region[slot])
+	if !fromNearID {
+		ev.region = compareRegion(pq.region, ix.region[slot])
+	}
 	if ev.region != regionUnknown {
 		pSame *= regionP[ev.region]
 		if ev.region != regionDiffer {
 			lambda *= f.regionShare(ix.region[slot], ev.region)
 		}
 	}
-	// Identity numbers.
-	if rid := ix.rid[slot]; rid != 0 && pq.idGiven {
-		switch {
-		case pq.typedID != "" && nearID(pq.typedID, rid):
-			ev.id = "near"
-			pSame *= pIDNear
-			lambda *= nearIDShare
-		case pq.typedID != "":
-			ev.id = "other"
-			pSame *= pIDOther
-		}
-	}
 	ev.pSame, ev.lambda = pSame, lambda
 	ev.score = oddsScore(pSame, lambda)
 	// The rules above the score: a bare name, a substituted character in
 	// a two-character name, a date that is not exact: never a hit.
-	ev.hitOK = ev.birth == "exact" && ev.sex >= 0 &&
+	ev.hitOK = (ev.birth == "exact" || fromNearID) && ev.sex >= 0 &&
 		(rel.rel == relExact || (rel.rel == relHomophone || rel.rel == relSimilar) && rel.subs == 1 && len(e) >= 3 && len(e)-hanzi.SplitSurname(e) >= 2)
 	// Dates that disagree beyond a typo: not this person, unless a nearly
 	// equal identity number says otherwise.
