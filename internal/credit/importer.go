@@ -260,6 +260,7 @@ func (im *importRun) run(ctx context.Context, src io.Reader, format Format) (err
 		return err
 	}
 	im.in = w.inserter(im.c, im.opts.Actor.Username, im.importID, 100)
+	w.addsLater = true
 	bulkFrom := im.opts.BulkFrom
 	if bulkFrom == 0 {
 		bulkFrom = 100_000
@@ -333,7 +334,18 @@ func (im *importRun) run(ctx context.Context, src io.Reader, format Format) (err
 		return readErr
 	}
 	im.rep.Lines = lines
-	return im.in.flush()
+	if err := im.in.flush(); err != nil {
+		return err
+	}
+	if im.rep.Imported == 0 || (im.rep.RejectedCount > 0 && !im.opts.SkipInvalid) {
+		return nil
+	}
+	// The "add" changes, one per entry at the version it was given.
+	if _, err := w.tx.ExecContext(ctx, `INSERT INTO credit_changes (version, entry_id, op, at)
+		SELECT version, id, 'add', $1 FROM credit_entries WHERE import_id = $2 ORDER BY version`, w.now, im.importID); err != nil {
+		return fmt.Errorf("write the change feed of the import: %w", err)
+	}
+	return nil
 }
 
 // dropIndexes drops the secondary indexes of the entry and document
