@@ -338,14 +338,12 @@ func (s *Server) matterData(r *http.Request, rq *request, id int64, failed strin
 		if ev.Seq == 1 {
 			action = matter.ActionCreate
 		}
-		labels := map[string]string{}
+		fields := map[string]matter.Field{}
 		for _, f := range k.Fields(action) {
-			labels[f.Name] = f.Label
+			fields[f.Name] = f
 		}
 		for i := range pairs {
-			if l, ok := labels[pairs[i].K]; ok {
-				pairs[i].K = l
-			}
+			pairs[i] = timelinePair(k, fields, names, pairs[i])
 		}
 		d.Events = append(d.Events, eventView{Event: ev, Label: k.ActionLabel(ev.Type), UnitName: names[ev.UnitCode], Payload: pairs})
 	}
