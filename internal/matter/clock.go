@@ -146,7 +146,7 @@ var clockTable = []ClockRule{
 	{ClockCreditRemoval, "失信名单删除", 3, workday.Workdays, Court,
 		"失信规定 (2017) art. 10", "S-CREDIT-2", false},
 	{ClockCreditCorrection, "失信名单纠正审查", 15, workday.Days, Court,
-		"失信规定 (2017) art. 11", "S-CREDIT-2", false},
+		"失信规定 (2017) arts. 11–12 (application; review within 15 days, correction within 3 working days)", "S-CREDIT-2", false},
 	{ClockAnomalyNotice, "系统异常通知对方", 24, workday.Hours, Court,
 		"seed 工作机制(一)1: within 24 hours", "S-ANOM", false},
 	// The law says 及时 (promptly) and gives no number. A restriction kept
@@ -175,6 +175,50 @@ var clockTable = []ClockRule{
 // table rather than as a column so the rows stay one line of law each.
 var overdueNotes = map[ClockID]string{
 	ClockPrivateProsecution: "已满 60 日未收到公安机关书面答复，申请执行人可依法向人民法院提起自诉（法释〔2024〕13号第十四条）",
+}
+
+// bases are the clocks' legal bases as users read them (Chinese, short):
+// Source is the engineers' note with the reasoning; Basis is what a page
+// shows beside a deadline.
+var bases = map[ClockID]string{
+	ClockInfoRequest:        "当场反馈，不能当场反馈的 3 个工作日内书面反馈（联动机制约定，可配置）",
+	ClockTakeover:           "第一时间接收（联动机制）；留足拘传询问时间（民诉法解释第四百八十二条），默认 2 小时，可配置",
+	ClockSummonsQuestioning: "民诉法解释第四百八十二条：拘传询问不超过 8 小时",
+	ClockSummonsComplex:     "民诉法解释第四百八十二条：情况复杂、可能采取拘留措施的，不超过 24 小时",
+	ClockDetentionTerm:      "民事诉讼法第一百一十八条：拘留期限不超过 15 日；拘留所条例第三十二条",
+	ClockFamilyNotice:       "民诉法解释：拘留后 24 小时内通知家属",
+	ClockDetentionQuery:     "拘留所条例第九条至第十二条",
+	ClockReconsiderApply:    "民事诉讼法第一百一十九条；民诉法解释第一百八十五条：3 日内申请复议",
+	ClockReconsiderDecide:   "民诉法解释第一百八十五条：上级法院 5 日内作出复议决定",
+	ClockCriminalReplySeed:  "联动机制：收到移送材料之日起 15 日内书面答复",
+	ClockCriminalDecide2025: "法发〔2025〕8号：7 日内作出是否立案决定",
+	ClockCriminalComplex:    "法发〔2025〕8号：案情复杂的 30 日内作出是否立案决定",
+	ClockCriminalNotify2025: "法发〔2025〕8号：决定不予立案的 7 日内书面告知法院",
+	ClockPrivateProsecution: "法〔2018〕147号；法释〔2024〕13号第十四条：60 日内未答复的可提起自诉",
+	ClockArrestCustody:      "刑事诉讼法第九十三条：逮捕后立即送看守所羁押",
+	ClockArrestFamily:       "刑事诉讼法第九十三条：逮捕后 24 小时内通知家属",
+	ClockArrestQuestioning:  "刑事诉讼法第九十四条：逮捕后 24 小时内讯问",
+	ClockVehicleSealTerm:    "民诉法解释第四百八十五条；查封扣押冻结规定第二十七条：动产查封不超过 2 年，期满可续封",
+	ClockVehicleAccept:      "联动机制：车管所形式审查后受理，默认 1 个工作日，可配置",
+	ClockVehicleRenewal:     "民诉法解释第四百八十五条：续封应在期限届满前办理；期满前 30 日提醒，可配置",
+	ClockVehicleUnseal:      "联动机制：解除查封立即办理；收到即自动办理，30 分钟未办结提示，可配置",
+	ClockVehicleControl:     "联动机制：布控拦截，默认 1 个工作日内布控，可配置",
+	ClockVehicleTakeover:    "联动机制：第一时间接收被拦截车辆，默认 24 小时，可配置",
+	ClockCreditRemoval:      "失信规定第十条：3 个工作日内删除",
+	ClockCreditCorrection:   "失信规定第十二条：15 日内审查",
+	ClockAnomalyNotice:      "联动机制：系统异常 24 小时内通知对方",
+	ClockExitbanLift:        "执行程序解释第二十五条、出境入境管理法第六十五条：及时解除；默认 24 小时，可配置",
+	ClockDispatchAck:        "联动机制：及时出警；默认 5 分钟内接警，可配置",
+	ClockDispatchArrive:     "联动机制：及时出警；默认 20 分钟内到场，可配置",
+}
+
+// Basis is the rule's legal basis as a user reads it (Chinese); the
+// engineers' Source when none is written.
+func (r ClockRule) Basis() string {
+	if b := bases[r.ID]; b != "" {
+		return b
+	}
+	return r.Source
 }
 
 // OverdueNote is the rule's own line for the overdue notice, "" when the

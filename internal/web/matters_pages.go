@@ -285,6 +285,7 @@ type eventView struct {
 	matter.Event
 	Label    string
 	UnitName string
+	Actor    string // the username, or words for the system's automatic acts
 	Payload  []kv
 }
 
@@ -345,7 +346,11 @@ func (s *Server) matterData(r *http.Request, rq *request, id int64, failed strin
 		for i := range pairs {
 			pairs[i] = timelinePair(k, fields, names, pairs[i])
 		}
-		d.Events = append(d.Events, eventView{Event: ev, Label: k.ActionLabel(ev.Type), UnitName: names[ev.UnitCode], Payload: pairs})
+		actor := ev.Username
+		if ev.Username == matter.SystemUser {
+			actor = "（系统自动办理）"
+		}
+		d.Events = append(d.Events, eventView{Event: ev, Label: k.ActionLabel(ev.Type), UnitName: names[ev.UnitCode], Actor: actor, Payload: pairs})
 	}
 	for _, t := range s.matters.Allowed(r.Context(), *rq.User, m) {
 		var av actionView

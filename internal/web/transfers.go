@@ -40,7 +40,7 @@ func newClockView(dl matter.Deadline, now time.Time) clockView {
 	v := clockView{Clock: dl.Clock, Label: dl.Label(), Started: dl.StartedAt, Due: dl.Due, Running: dl.Running()}
 	for _, r := range matter.Clocks() {
 		if r.ID == dl.Clock {
-			v.Source = r.Source
+			v.Source = r.Basis()
 		}
 	}
 	if v.Running {

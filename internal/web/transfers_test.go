@@ -122,7 +122,7 @@ func TestTransfersDashboardScope_S_CRIME_1(t *testing.T) {
 			t.Error("a leader of another court sees the transfers on the page")
 		}
 		mp := page("lead", "/matters/"+strconv.FormatInt(ids[1], 10))
-		for _, want := range []string{"不予立案书面答复（本地意见）", "seed 主要任务(五)", "立案审查决定（2025 年规定）", "无书面答复可提起自诉"} {
+		for _, want := range []string{"不予立案书面答复（本地意见）", "联动机制：收到移送材料之日起 15 日内书面答复", "立案审查决定（2025 年规定）", "无书面答复可提起自诉"} {
 			if !strings.Contains(mp, want) {
 				t.Errorf("the matter page lacks %q", want)
 			}
