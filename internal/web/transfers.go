@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -151,7 +152,18 @@ func (s *Server) transfers(ctx context.Context, pr access.Principal, names map[s
 		row := transferRow{matterRow: rows[i], AgeDays: -1, Age: "未接收"}
 		for _, e := range events {
 			if e.Type == matter.ActionReceive {
+				// The time the police say they received the materials; the
+				// time of the act when it cannot be read. (Clocks run from
+				// the act: a typed time cannot move a deadline.)
 				at := e.At
+				var p struct {
+					ReceivedAt string `json:"received_at"`
+				}
+				if json.Unmarshal(e.Payload, &p) == nil {
+					if t, err := time.Parse(time.RFC3339, p.ReceivedAt); err == nil && !t.After(e.At) {
+						at = t
+					}
+				}
 				row.ReceivedAt = &at
 				row.AgeDays = daysSince(at, now)
 				row.Age = "第 " + strconv.Itoa(row.AgeDays) + " 日"
