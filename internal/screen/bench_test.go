@@ -198,11 +198,11 @@ func BenchmarkScreenBatch(b *testing.B) {
 // collected included, over the same steady figure.
 func BenchmarkSwap(b *testing.B) {
 	f := getFixture(b)
-	c := screen.NewCurrent(f.ix)
 	steady := liveHeap()
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	var peakHeap, peakLive uint64
 	for range b.N {
+		c := screen.NewCurrent(f.ix)
 		done := make(chan struct{})
 		var wg sync.WaitGroup
 		wg.Add(1)
@@ -227,10 +227,6 @@ func BenchmarkSwap(b *testing.B) {
 		if err := c.Swap(nx); err != nil {
 			b.Fatal(err)
 		}
-		if err := c.Swap(f.ix); err != nil { // back to the fixture for the next round
-			b.Fatal(err)
-		}
-		nx = nil
 		runtime.GC()
 	}
 	b.ReportMetric(float64(steady)/1e6, "steady-MB")
