@@ -10,3 +10,8 @@ var benchLines = flag.Int("lines", 100_000, "lines BenchmarkImport imports")
 // file of -lines lines there (JSON Lines, or CSV for a .csv name):
 // go test ./internal/credit -run WriteSample -args -write-sample /tmp/list.jsonl -lines 1000000
 var writeSample = flag.String("write-sample", "", "write a generated import file here")
+
+// importFile, when set, makes TestImportFile import that file into a
+// fresh SQLite database and log how long the phases took (the manual 1M
+// run of docs/PERFORMANCE.md, with -cpuprofile if wanted).
+var importFile = flag.String("import-file", "", "import this JSON Lines file in TestImportFile")
