@@ -288,7 +288,8 @@ func (im *importRun) run(ctx context.Context, src io.Reader, format Format) (err
 		readErr = readChunks(ctx, src, format, jobs)
 	}()
 	var wg sync.WaitGroup
-	workers := max(1, runtime.GOMAXPROCS(0))
+	// The writer is the bottleneck: leave it a core of its own.
+	workers := max(1, runtime.GOMAXPROCS(0)-1)
 	now := im.s.now()
 	for range workers {
 		wg.Add(1)
