@@ -122,3 +122,40 @@ func TestCurrentConcurrent(t *testing.T) {
 		t.Fatalf("all removed: %+v", r)
 	}
 }
+
+// Removing one of two entries of the same person leaves the other one
+// found: the mask hides an entry, not the number.
+func TestRemovalDoesNotHideAnotherCase(t *testing.T) {
+	second := zhangsan
+	second.ID = 2
+	c := NewCurrent(mustBuild(t, 1, zhangsan, second))
+	if err := c.Apply(Change{Version: 2, Remove: 1}); err != nil {
+		t.Fatal(err)
+	}
+	r := c.Screen(Query{Name: "张三丰", IDNumber: "11010519491231002X"})
+	if r.Band != BandHit || r.EntryID != 2 {
+		t.Fatalf("%+v", r)
+	}
+}
+
+// An entry added between rebuilds is found by name too, weighed with the
+// base's frequencies.
+func TestDeltaNameTier(t *testing.T) {
+	c := NewCurrent(mustBuild(t, 1, append(crowd("王伟", 50, 100), wangwei)...))
+	added := Entry{ID: 7, Person: true, Name: "诸葛明亮", Sex: 'M', Birth: NewDate(1975, 5, 5), Region: "411602"}
+	if err := c.Apply(Change{Version: 2, Add: &added}); err != nil {
+		t.Fatal(err)
+	}
+	r := c.Screen(Query{Name: "诸葛明亮", BirthDate: "1975-05-05", Sex: "男", Region: "周口市川汇区"})
+	if r.Band != BandHit || r.EntryID != 7 || r.Version != 2 {
+		t.Fatalf("%+v", r)
+	}
+	// The base's 51 王伟 make the name common for the delta as well.
+	common := Entry{ID: 8, Person: true, Name: "王伟", Sex: 'M', Birth: NewDate(1966, 6, 6)}
+	if err := c.Apply(Change{Version: 3, Add: &common}); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Screen(Query{Name: "王伟", BirthDate: "1966"}); r.Band != BandNone {
+		t.Fatalf("common name with a year: %+v", r)
+	}
+}

@@ -3,6 +3,7 @@ package screen
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"liandong/internal/screen/hanzi"
 )
@@ -12,9 +13,9 @@ type parsedQuery struct {
 	ref       string
 	rawName   string
 	name      string // folded
-	runes     []rune
-	refolded  bool // folding changed more than separators (traditional, variant or full-width characters)
-	org       bool // the name or the number says this is a unit
+	runes     []rune // the folded name's runes, decoded on first use (nameRunes)
+	refolded  bool   // folding changed more than separators (traditional, variant or full-width characters)
+	org       bool   // the name or the number says this is a unit
 	idGiven   bool
 	id        parsedID
 	idErr     error
@@ -34,8 +35,7 @@ var orgWords = []string{"公司", "厂", "店", "中心", "合作社", "商行",
 func parseQuery(q Query, today time.Time) parsedQuery {
 	pq := parsedQuery{rawName: q.Name}
 	pq.name, pq.refolded = hanzi.FoldChanged(q.Name)
-	pq.runes = []rune(pq.name)
-	if len(pq.runes) >= 4 {
+	if utf8.RuneCountInString(pq.name) >= 4 {
 		for _, w := range orgWords {
 			if strings.Contains(pq.name, w) {
 				pq.org = true
@@ -110,6 +110,14 @@ func parseQuery(q Query, today time.Time) parsedQuery {
 		}
 	}
 	return pq
+}
+
+// nameRunes returns the folded name as runes, decoding it once.
+func (pq *parsedQuery) nameRunes() []rune {
+	if pq.runes == nil && pq.name != "" {
+		pq.runes = []rune(pq.name)
+	}
+	return pq.runes
 }
 
 // compactDigits keeps digits (ASCII or full-width) and X.

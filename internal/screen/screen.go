@@ -148,7 +148,7 @@ func (ix *Index) exactResult(pq *parsedQuery, slot uint32) Result {
 		return r
 	}
 	var buf [16]rune
-	rel := relate(pq.runes, ix.nameRunes(slot, buf[:0]))
+	rel := relate(pq.nameRunes(), ix.nameRunes(slot, buf[:0]))
 	r.Band = BandReview
 	switch rel.rel {
 	case relHomophone, relSimilar, relOneChar, relMissing:
@@ -231,7 +231,7 @@ func (ix *Index) nameTier(pq *parsedQuery, m mask) (evidence, bool) {
 			continue
 		}
 		e := ix.nameRunes(p.slot, buf[:0])
-		if rel := relate(pq.runes, e); rel.rel != relNone {
+		if rel := relate(pq.nameRunes(), e); rel.rel != relNone {
 			cands = append(cands, cand{p.slot, rel})
 		}
 	}
@@ -254,7 +254,7 @@ func (ix *Index) nameTier(pq *parsedQuery, m mask) (evidence, bool) {
 				continue
 			}
 			e := ix.nameRunes(slot, buf[:0])
-			if rel := relate(pq.runes, e); rel.rel != relNone {
+			if rel := relate(pq.nameRunes(), e); rel.rel != relNone {
 				weigh(slot, e, rel, count)
 			}
 		}
