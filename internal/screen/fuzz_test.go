@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"liandong/internal/ident"
+	"liandong/internal/screen/hanzi"
 )
 
 var fuzzToday = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -111,6 +112,38 @@ func FuzzScreen(f *testing.F) {
 			if !utf8.ValidString(s) {
 				t.Fatalf("reason not UTF-8: %q", s)
 			}
+		}
+	})
+}
+
+// parseQuery normalizes any input into values the tiers can rely on.
+func FuzzParseQuery(f *testing.F) {
+	f.Add("歐陽 娜娜", "41160319850302002x", "1985年3月2日", "女", "周口市淮阳区")
+	f.Add("买买提·艾力", "１１０１０５４９１２３１００２", "", "M", "")
+	f.Add("周口市华鑫商贸有限公司", "912307197703150849", "", "", "4116")
+	f.Add("", "110105194912310021", "1985", "x", "火星")
+	f.Fuzz(func(t *testing.T, name, id, birth, sex, region string) {
+		pq := parseQuery(Query{Name: name, IDNumber: id, BirthDate: birth, Sex: sex, Region: region}, fuzzToday)
+		if hanzi.Fold(pq.name) != pq.name || !utf8.ValidString(pq.name) {
+			t.Fatalf("name %q not folded", pq.name)
+		}
+		if pq.sex != 0 && pq.sex != 'M' && pq.sex != 'F' {
+			t.Fatalf("sex %q", pq.sex)
+		}
+		if pq.birth != 0 && (!pq.birth.Valid() || pq.birth > DateOf(fuzzToday) && pq.birthFrom != "") {
+			t.Fatalf("birth %v from %q", pq.birth, pq.birthFrom)
+		}
+		if pq.region.code != 0 && !validProvinceCode(pq.region.code/10000) {
+			t.Fatalf("region %v", pq.region)
+		}
+		if pq.idErr == nil && pq.typedID != "" {
+			t.Fatalf("valid number with a typed fallback: %+v", pq)
+		}
+		if pq.typedID != "" && len(pq.typedID) != 15 && len(pq.typedID) != 18 {
+			t.Fatalf("typed number %q", pq.typedID)
+		}
+		if pq.idErr == nil && pq.idGiven && pq.id.key == 0 {
+			t.Fatalf("valid number without a key")
 		}
 	})
 }
