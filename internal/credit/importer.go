@@ -279,9 +279,15 @@ func (im *importRun) run(ctx context.Context, src io.Reader, format Format) (err
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	jobs := make(chan *chunk, 4)
 	done := make(chan *chunk, 4)
+	// On an early return, stop the reader and the workers and wait for
+	// them: nothing runs on after Import returns.
+	defer func() {
+		cancel()
+		for range done {
+		}
+	}()
 	var readErr error
 	go func() {
 		defer close(jobs)
