@@ -17,6 +17,7 @@ import (
 	"liandong/internal/access"
 	"liandong/internal/audit"
 	"liandong/internal/connector"
+	"liandong/internal/credit"
 	"liandong/internal/db"
 	"liandong/internal/demo"
 	"liandong/internal/directory"
@@ -204,6 +205,8 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	}
 	go func() { _ = engine.Run(runCtx, time.Minute) }()
 	subjects := subject.NewStore(d, pii.New(ring), acc.Policy(), auditLog, subject.Options{})
+	// The dishonest-debtor list (internal/credit): its pages and API.
+	credits := credit.NewStore(d, pii.New(ring), acc.Policy(), auditLog, credit.Options{})
 	if cfg.Side == "all" {
 		go func() { _ = matter.NewLoopback(engine).Run(runCtx, 2*time.Second) }()
 	}
@@ -217,7 +220,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	go purgeSessions(runCtx, acc, log)
 
 	srv, err := web.New(web.Config{Side: cfg.Side, Version: version, SecureCookies: cfg.SecureCookies}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: auditLog, Docs: documents, Matters: engine, Subjects: subjects,
-		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}, Vehicles: seals}, log)
+		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}, Vehicles: seals, Credit: credits}, log)
 	if err != nil {
 		return err
 	}

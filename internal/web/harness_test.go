@@ -23,6 +23,7 @@ import (
 	"liandong/internal/access"
 	"liandong/internal/audit"
 	"liandong/internal/connector"
+	"liandong/internal/credit"
 	"liandong/internal/db"
 	"liandong/internal/directory"
 	"liandong/internal/docs"
@@ -62,6 +63,7 @@ type harness struct {
 	audit    *audit.Log
 	docs     *docs.Store
 	vehicles *connector.VehicleSimulator // the registry the matter engine's seal register pushes to
+	credit   *credit.Store
 }
 
 func newHarness(t testing.TB, d *db.DB) *harness {
@@ -99,9 +101,10 @@ func newHarness(t testing.TB, d *db.DB) *harness {
 		t.Fatal(err)
 	}
 	subjects := subject.NewStore(d, pii.New(ring), acc.Policy(), log, subject.Options{})
+	credits := credit.NewStore(d, pii.New(ring), acc.Policy(), log, credit.Options{})
 	sim := connector.NewSimulator(1)
 	s, err := web.New(web.Config{Side: "all", Version: "test"}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: log, Docs: documents, Matters: engine, Subjects: subjects,
-		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}, Vehicles: vreg},
+		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}, Vehicles: vreg, Credit: credits},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +112,7 @@ func newHarness(t testing.TB, d *db.DB) *harness {
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return &harness{t: t, recovery: map[string][]string{}, matters: engine, server: s, d: d, srv: srv, dir: dir, acc: acc, audit: log, docs: documents,
-		vehicles: vsim}
+		vehicles: vsim, credit: credits}
 }
 
 type routeRow struct {

@@ -17,6 +17,7 @@ import (
 	"liandong/internal/access"
 	"liandong/internal/apperr"
 	"liandong/internal/audit"
+	"liandong/internal/credit"
 	"liandong/internal/db"
 	"liandong/internal/directory"
 	"liandong/internal/docs"
@@ -57,6 +58,9 @@ type Deps struct {
 	// Vehicles is the vehicle seal register (S-VEH-2); nil turns the
 	// vehicle API off (it answers vehicle.unavailable).
 	Vehicles *vehicle.Register
+	// Credit is the dishonest-debtor list (internal/credit); nil turns the
+	// list pages and API off (they answer credit.unavailable).
+	Credit *credit.Store
 }
 
 // Server holds the dependencies of every handler.
@@ -73,12 +77,16 @@ type Server struct {
 	vehicles *vehicle.Register
 	// vehicleAudit groups the audit appends of vehicle checks.
 	vehicleAudit *groupAudit
-	log          *slog.Logger
-	pages        map[string]*template.Template
-	metrics      *metrics
-	loginRate    *rateLimiter
-	publicRate   *rateLimiter
-	routes       []route
+	// credit is the dishonest-debtor list; imports are its running and
+	// finished web imports (credit_pages_import.go).
+	credit     *credit.Store
+	imports    *importJobs
+	log        *slog.Logger
+	pages      map[string]*template.Template
+	metrics    *metrics
+	loginRate  *rateLimiter
+	publicRate *rateLimiter
+	routes     []route
 }
 
 // New builds a server; templates are parsed once here.
@@ -103,6 +111,7 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 		loginRate:  newRateLimiter(10, 10, time.Now),
 		publicRate: newRateLimiter(120, 60, time.Now)}
 	s.vehicles, s.vehicleAudit = deps.Vehicles, newGroupAudit(d, deps.Audit)
+	s.credit, s.imports = deps.Credit, newImportJobs(time.Now)
 	s.routes = s.routeTable()
 	return s, nil
 }
