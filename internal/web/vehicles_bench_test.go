@@ -111,11 +111,11 @@ func BenchmarkVehicleCheck(b *testing.B) {
 				return v.VIN
 			}
 			client := &http.Client{}
-			run := func(b *testing.B, perRequest int, request func(r *rand.Rand) *http.Request) {
+			run := func(b *testing.B, perRequest, parallelism int, request func(r *rand.Rand) *http.Request) {
 				var mu sync.Mutex
 				var lat []time.Duration
 				var seq atomic.Uint64
-				b.SetParallelism(4) // 8 client goroutines on 2 cores
+				b.SetParallelism(parallelism) // clients = parallelism × GOMAXPROCS (2 here)
 				b.ResetTimer()
 				start := time.Now()
 				b.RunParallel(func(pb *testing.PB) {
@@ -157,14 +157,17 @@ func BenchmarkVehicleCheck(b *testing.B) {
 				}
 			}
 			b.Run("get", func(b *testing.B) {
-				run(b, 1, func(r *rand.Rand) *http.Request {
+				run(b, 1, 4, func(r *rand.Rand) *http.Request {
 					req, _ := http.NewRequest("GET", h.srv.URL+checkPath(key(r), operationCodes[r.IntN(len(operationCodes))]), nil)
 					return req
 				})
 			})
-			for _, size := range []int{100, 1000} {
-				b.Run(fmt.Sprintf("batch%d", size), func(b *testing.B) {
-					run(b, size, func(r *rand.Rand) *http.Request {
+			// Batches at two loads: 8 clients in flight (throughput, with
+			// queueing in the latency) and 2 (one per core: latency).
+			for _, c := range []struct{ size, parallelism int }{{100, 4}, {1000, 4}, {100, 1}, {200, 1}} {
+				size := c.size
+				b.Run(fmt.Sprintf("batch%d/clients%d", size, 2*c.parallelism), func(b *testing.B) {
+					run(b, size, c.parallelism, func(r *rand.Rand) *http.Request {
 						items := make([]checkItem, size)
 						for i := range items {
 							items[i] = checkItem{key(r), operationCodes[r.IntN(len(operationCodes))]}
