@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -11,9 +12,10 @@ import (
 	"liandong/internal/db"
 	"liandong/internal/db/dbtest"
 	"liandong/internal/directory"
+	"liandong/internal/matter"
 )
 
-// Each S-ASSIST kind end to end through the HTTP API, with a court officer
+// Each S-ASSIST kind, the criminal transfer and arrest custody end to end through the HTTP API, with a court officer
 // and the police handler of the addressed unit (a different unit), on both
 // engines; an outsider bureau can neither see nor act.
 func TestAssistKindsThroughTheAPI(t *testing.T) {
@@ -58,6 +60,37 @@ func TestAssistKindsThroughTheAPI(t *testing.T) {
 				{"police", "resolve", `{"outcome":"现场已控制","follow_up":"obstruction"}`},
 			}},
 	}
+	// The criminal transfer (S-CRIME-1/2): every item of the one filing
+	// checklist attached; received, not filed, answered in writing.
+	transfer := map[string]any{"crime": "refuse_judgment", "suspect_kind": "person", "suspect_name": "张某", "suspect_id": validID("41160219900101123"),
+		"facts": "被执行人张某有能力履行而将名下车辆低价转让给其亲属，经罚款、拘留后仍拒不履行。"}
+	for _, c := range matter.TransferChecklist("refuse_judgment") {
+		transfer[c.Field] = dA
+	}
+	tb, _ := json.Marshal(transfer)
+	kinds = append(kinds,
+		struct {
+			kind, addressed, handlerUnit, create, final string
+			steps                                       []act
+		}{"transfer", "ga411602", "ga411602", string(tb), "answered",
+			[]act{
+				{"police", "receive", `{"receipt_no":"周公(刑)受字〔2025〕0457号","received_at":"2025-03-03 10:00","register_no":"DJ2025-0457","receipt_digest":"` + dB + `"}`},
+				{"police", "decline", `{"decision_no":"周公(刑)不立字〔2025〕0031号","decided_at":"2025-03-06 10:00","ground":"trivial","reasons":"被执行人已履行大部分义务，情节显著轻微"}`},
+				{"police", "answer_in_writing", `{"reply_digest":"` + dC + `","reply_no":"周公(刑)复字〔2025〕0031号","sent_at":"2025-03-07 09:00"}`},
+			}},
+		struct {
+			kind, addressed, handlerUnit, create, final string
+			steps                                       []act
+		}{"arrest", "ga411602", "ga411602",
+			`{"decision_digest":"` + dA + `","approved_by":"president","approved_at":"2025-03-02 17:00","criminal_case_number":"（2025）豫16刑初5号",` +
+				`"proceeding":"private_prosecution","charge":"refuse_judgment","defendant_name":"张某","reason":"被告人有逃避审判的现实危险"}`, "released",
+			[]act{
+				{"police", "execute_arrest", `{"warrant_no":"周公(刑)捕字〔2025〕0088号","arrested_at":"2025-03-03 10:00","place":"川汇区七一路 18 号院","officers":"王警官、李警官"}`},
+				{"police", "take_into_custody", `{"facility":"ga411600-kss","custody_at":"2025-03-03 12:00","custody_no":"KSS2025-0301"}`},
+				{"court", "change_measure", `{"outcome":"bail","decision_digest":"` + dC + `","reason":"被告人已履行全部给付义务"}`},
+				{"police", "release_custody", `{"released_at":"2025-03-05 09:00","certificate_no":"SF2025-0012"}`},
+			}},
+	)
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		h := newHarness(t, d)
 		h.addUser("zhang", "fy411600-zxj", directory.CourtOfficer)
