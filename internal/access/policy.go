@@ -48,6 +48,18 @@ const (
 	ActionCreditSupervise Action = "credit.supervise" // the open and overdue removal and correction duties
 )
 
+// Screening against the list (internal/screening, S-CREDIT-1): police
+// business systems screen applicants; hits become clues for the listing
+// court, which reviews them; the security administrator sets what a hit
+// does in each police business.
+const (
+	ActionScreen            Action = "screen.run"          // screen applicants against the list (police systems)
+	ActionScreenRulesRead   Action = "screen.rules.read"   // the punishment rules per police business
+	ActionScreenRulesManage Action = "screen.rules.manage" // change them
+	ActionScreenHitRead     Action = "screen.hits.read"    // hits on the court's entries (clues)
+	ActionScreenHitReview   Action = "screen.hits.review"  // mark a hit confirmed or a false positive
+)
+
 // ActionInfo describes an action for people and for the checks.
 type ActionInfo struct {
 	Action Action
@@ -83,6 +95,11 @@ var actionTable = []ActionInfo{
 	{ActionCreditManage, "管理失信被执行人名单", "RequestingUnit (the listing court), CaseNumber", true},
 	{ActionCreditImport, "导入失信被执行人名单", "RequestingUnit (the listing court)", false},
 	{ActionCreditSupervise, "督办失信名单删除与纠正期限", "RequestingUnit (the listing court)", false},
+	{ActionScreen, "比对失信被执行人名单", "none (police units and their system accounts)", false},
+	{ActionScreenRulesRead, "查看失信惩戒业务规则", "none", false},
+	{ActionScreenRulesManage, "设置失信惩戒业务规则", "none", false},
+	{ActionScreenHitRead, "查看失信名单比中线索", "RequestingUnit (the listing court)", false},
+	{ActionScreenHitReview, "核对失信名单比中线索", "RequestingUnit (the listing court)", false},
 }
 
 // Actions lists every action in display order.
@@ -278,6 +295,24 @@ var rules = []Rule{
 	{directory.CourtLeader, ActionCreditImport, ScopeOwnCourt, "S-CREDIT-1", "执行局领导导入本院的失信名单"},
 	{directory.CourtLeader, ActionCreditSupervise, ScopeCourtTree, "S-CREDIT-2", "执行局领导督办本院及下级法院删除、纠正失信信息的期限（第九条、第十条、第十二条）"},
 	{directory.CourtPresident, ActionCreditSupervise, ScopeCourtTree, "S-CREDIT-2", "院领导督办本院及下级法院删除、纠正失信信息的期限"},
+
+	// Screening (S-CREDIT-1 自动比对、自动监督、自动惩戒): police business
+	// systems (with the API token of a system account in the police unit
+	// that runs them) and police users screen applicants; police roles
+	// exist only in police units, so "all" here means every police unit.
+	// Courts do not screen: they own the list. A hit is a clue for the
+	// listing court only; the security administrator sets what a hit does
+	// in each business.
+	{directory.PoliceHandler, ActionScreen, ScopeAll, "S-CREDIT-1", "公安业务系统及民警办理业务时自动比对失信被执行人名单"},
+	{directory.PoliceLeader, ActionScreen, ScopeAll, "S-CREDIT-1", "公安领导比对失信被执行人名单"},
+	{directory.PoliceHandler, ActionScreenRulesRead, ScopeAll, "S-CREDIT-1", "公安业务系统按业务类型执行惩戒规则"},
+	{directory.PoliceLeader, ActionScreenRulesRead, ScopeAll, "S-CREDIT-1", "公安领导查看惩戒规则"},
+	{directory.SecAdmin, ActionScreenRulesRead, ScopeAll, "S-CREDIT-1", "安全管理员查看惩戒规则"},
+	{directory.SecAdmin, ActionScreenRulesManage, ScopeAll, "S-CREDIT-1", "安全管理员设置各类公安业务比中后不予办理、提示或仅报告"},
+	{directory.CourtOfficer, ActionScreenHitRead, ScopeOwnCourt, "S-CREDIT-1", "执行法官查看本院名单条目的比中线索（自动监督）"},
+	{directory.CourtLeader, ActionScreenHitRead, ScopeCourtTree, "S-CREDIT-1", "执行局领导查看本院及下级法院名单条目的比中线索"},
+	{directory.CourtOfficer, ActionScreenHitReview, ScopeOwnCourt, "S-CREDIT-1", "执行法官核对本院名单条目的比中线索（确认或误报）"},
+	{directory.CourtLeader, ActionScreenHitReview, ScopeOwnCourt, "S-CREDIT-1", "执行局领导核对本院名单条目的比中线索"},
 }
 
 // Rules returns THE permission policy, one row per role × action, for the

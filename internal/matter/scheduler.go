@@ -32,7 +32,7 @@ const (
 type Notification struct {
 	ID        int64
 	Username  string
-	MatterID  int64
+	MatterID  int64 // 0 when the notification is not about a matter (NotifyKindScreenHit)
 	Kind      string
 	Text      string
 	CreatedAt time.Time
@@ -321,7 +321,7 @@ func (en *Engine) Run(ctx context.Context, interval time.Duration) error {
 
 // Notifications lists username's notifications, newest first (at most 200).
 func (en *Engine) Notifications(ctx context.Context, username string, unreadOnly bool) ([]Notification, error) {
-	rows, err := en.db.Read().QueryContext(ctx, `SELECT id, username, matter_id, kind, text, created_at, read_at FROM notifications
+	rows, err := en.db.Read().QueryContext(ctx, `SELECT id, username, COALESCE(matter_id, 0), kind, text, created_at, read_at FROM notifications
 		WHERE username = $1 AND ($2 = FALSE OR read_at IS NULL) ORDER BY id DESC LIMIT 200`, username, unreadOnly)
 	if err != nil {
 		return nil, fmt.Errorf("read notifications of %s: %w", username, err)
