@@ -217,3 +217,12 @@ func clipText(s string, n int) string {
 	}
 	return s
 }
+
+// BusinessLabel is the Chinese name of a business type (the code itself
+// when unknown); labels are not confidential, so no permission is asked.
+func (s *Service) BusinessLabel(code string) string {
+	if r, ok := s.ruleSet().byCode[code]; ok {
+		return r.Label
+	}
+	return code
+}

@@ -30,6 +30,7 @@ import (
 	"liandong/internal/keyring"
 	"liandong/internal/matter"
 	"liandong/internal/pii"
+	"liandong/internal/screening"
 	"liandong/internal/signer"
 	"liandong/internal/subject"
 	"liandong/internal/vehicle"
@@ -64,6 +65,8 @@ type harness struct {
 	docs     *docs.Store
 	vehicles *connector.VehicleSimulator // the registry the matter engine's seal register pushes to
 	credit   *credit.Store
+	// screening is the screening service over credit (started).
+	screening *screening.Service
 }
 
 func newHarness(t testing.TB, d *db.DB) *harness {
@@ -102,9 +105,15 @@ func newHarness(t testing.TB, d *db.DB) *harness {
 	}
 	subjects := subject.NewStore(d, pii.New(ring), acc.Policy(), log, subject.Options{})
 	credits := credit.NewStore(d, pii.New(ring), acc.Policy(), log, credit.Options{})
+	screens := screening.New(d, credits, dir, acc.Policy(), log, screening.Config{Poll: 100 * time.Millisecond})
+	screenCtx, stopScreens := context.WithCancel(context.Background())
+	t.Cleanup(stopScreens)
+	if err := screens.Start(screenCtx); err != nil {
+		t.Fatal(err)
+	}
 	sim := connector.NewSimulator(1)
 	s, err := web.New(web.Config{Side: "all", Version: "test"}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: log, Docs: documents, Matters: engine, Subjects: subjects,
-		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}, Vehicles: vreg, Credit: credits},
+		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}, Vehicles: vreg, Credit: credits, Screening: screens},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +121,7 @@ func newHarness(t testing.TB, d *db.DB) *harness {
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return &harness{t: t, recovery: map[string][]string{}, matters: engine, server: s, d: d, srv: srv, dir: dir, acc: acc, audit: log, docs: documents,
-		vehicles: vsim, credit: credits}
+		vehicles: vsim, credit: credits, screening: screens}
 }
 
 type routeRow struct {

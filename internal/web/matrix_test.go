@@ -16,6 +16,7 @@ import (
 	"liandong/internal/db/dbtest"
 	"liandong/internal/directory"
 	"liandong/internal/matter"
+	"liandong/internal/screening"
 )
 
 // probe is one request to one route, with the object it acts on: the
@@ -144,6 +145,17 @@ func probes() []probe {
 			func(access.Principal) *access.Target {
 				return &access.Target{RequestingUnit: "fy411681", AddressedUnit: "fy411681", CaseNumber: "（2024）豫1681执7号"}
 			}},
+		// Screening (S-CREDIT-1): police screen, the security administrator
+		// sets the rules, the listing court (fy411602, from the case number
+		// of the hit's entry) reads and reviews its hits; another court's
+		// hit is "not found".
+		{"POST", "/api/v1/screen", access.ActionScreen, jsonBody(map[string]any{"business": "hotel_registration", "queries": []map[string]string{{"ref": "p1", "name": "王五", "birth_date": "1980-01-01"}}}), nil},
+		{"GET", "/api/v1/screen/rules", access.ActionScreenRulesRead, nil, nil},
+		{"PUT", "/api/v1/screen/rules", access.ActionScreenRulesManage, jsonBody(map[string]any{"rules": []map[string]string{{"business": "hotel_registration", "on_hit": "flag", "on_review": "report"}}}), nil},
+		{"GET", "/api/v1/screen/hits", access.ActionScreenHitRead, nil, nil},
+		{"GET", "/credit/hits", access.ActionScreenHitRead, nil, nil},
+		{"POST", "/api/v1/screen/hits/{hit}/review", access.ActionScreenHitReview, jsonBody(map[string]string{"verdict": "confirmed"}), hitTarget},
+		{"POST", "/credit/hits/{hit}/review", access.ActionScreenHitReview, formBody("verdict=false_positive"), hitTarget},
 		// Logout last: it ends the actor's session.
 		{"POST", "/logout", access.ActionSelf, formBody(""), nil},
 		{"DELETE", "/api/v1/session", access.ActionSelf, nil, nil},
@@ -183,8 +195,9 @@ func TestRouteRoleUnitMatrix(t *testing.T) {
 			t.Fatalf("probe matter: %v", err)
 		}
 		matterPath := strconv.FormatInt(m.ID, 10)
+		hitPath := strconv.FormatInt(probeHit(t, h), 10)
 		for i := range ps {
-			ps[i].path = strings.ReplaceAll(ps[i].path, "{matter}", matterPath)
+			ps[i].path = strings.ReplaceAll(strings.ReplaceAll(ps[i].path, "{matter}", matterPath), "{hit}", hitPath)
 		}
 
 		// Every route has a probe, and every probe names the route's action.
@@ -203,7 +216,7 @@ func TestRouteRoleUnitMatrix(t *testing.T) {
 			case "GET /api/v1/vehicles/file", "GET /vehicles":
 				key += "?vehicle=%E8%B1%ABP12345"
 			}
-			key = strings.NewReplacer("{username}", victim, "{$}", "", "{id}/revoke", "999999/revoke", "{id}/read", "1/read", "{id}/actions/{action}", matterPath+"/actions/suggest_review", "{id}/act/{action}", matterPath+"/act/suggest_review", "{id}/query-systems", matterPath+"/query-systems", "{id}/intake-via-system", matterPath+"/intake-via-system", "{id}/border-control", matterPath+"/border-control", "{id}", matterPath).Replace(key)
+			key = strings.NewReplacer("{username}", victim, "{$}", "", "{id}/revoke", "999999/revoke", "{id}/read", "1/read", "{id}/actions/{action}", matterPath+"/actions/suggest_review", "{id}/act/{action}", matterPath+"/act/suggest_review", "{id}/query-systems", matterPath+"/query-systems", "{id}/intake-via-system", matterPath+"/intake-via-system", "{id}/border-control", matterPath+"/border-control", "{id}/review", hitPath+"/review", "{id}", matterPath).Replace(key)
 			p, ok := byKey[key]
 			if !ok {
 				t.Errorf("route %s has no probe in the permission matrix", key)
@@ -244,7 +257,7 @@ func TestRouteRoleUnitMatrix(t *testing.T) {
 					// Out-of-scope matters answer 404 so that their existence
 					// does not leak: that is a denial too.
 					denied := res.StatusCode == http.StatusForbidden && (code == access.CodeDenied || code == access.CodePurposeRequired) ||
-						res.StatusCode == http.StatusNotFound && code == matter.CodeNotFound
+						res.StatusCode == http.StatusNotFound && (code == matter.CodeNotFound || code == screening.CodeHitNotFound)
 					if res.StatusCode == http.StatusUnauthorized {
 						t.Errorf("%s (%s) %s %s: 401, the session should be valid", username, unit, p.method, p.path)
 					}

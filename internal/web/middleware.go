@@ -134,6 +134,10 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 			limit = s.cfg.MaxUpload
 		}
+		// A screening batch of 10,000 applicants is larger too.
+		if r.URL.Path == screenPath {
+			limit = max(limit, screenMaxBytes)
+		}
 		if r.ContentLength > limit {
 			s.writeError(w, r, errTooLarge(limit))
 			return

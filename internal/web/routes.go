@@ -118,5 +118,17 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/vehicles/check", access.ActionVehicleCheck, true, "批量核查车辆查封状态（每次至多 1000 辆）", s.apiVehicleCheckBatch},
 		{"POST", "/api/v1/vehicles/interceptions", access.ActionMatterAct, true, "报告拦截布控车辆（vehicle=号牌或VIN，payload=拦截地点、时间、单位、识别号牌；S-VEH-4/5）", s.apiVehicleInterception},
 		{"GET", "/api/v1/vehicles/file", access.ActionVehicleFileRead, true, "车辆查封档案：车辆信息与全部查封（含轮候、已解除、已失效）", s.apiVehicleFile},
+
+		// Screening against the list (S-CREDIT-1; screen_*.go): police
+		// business systems screen applicants; the security administrator
+		// sets what a hit does per business; hits are clues for the
+		// listing court, which reviews them.
+		{"POST", screenPath, access.ActionScreen, true, "比对失信被执行人名单（business 业务类型，place 受理地点，queries 1–10000 人：ref,name,id_number,birth_date,sex,region），返回名单版本和逐人结论及处理方式", s.apiScreen},
+		{"GET", "/api/v1/screen/rules", access.ActionScreenRulesRead, true, "各类公安业务比中、疑似比中后的处理规则", s.apiScreenRules},
+		{"PUT", "/api/v1/screen/rules", access.ActionScreenRulesManage, true, "设置公安业务的处理规则（rules：business,on_hit,on_review = block|flag|report）", s.apiScreenRulesPut},
+		{"GET", "/api/v1/screen/hits", access.ActionScreenHitRead, true, "本院名单条目的比中线索（review=open|confirmed|false_positive）", s.apiScreenHits},
+		{"POST", "/api/v1/screen/hits/{id}/review", access.ActionScreenHitReview, true, "核对比中线索（verdict=confirmed|false_positive，note）", s.apiScreenHitReview},
+		{"GET", "/credit/hits", access.ActionScreenHitRead, false, "失信名单比中线索", s.creditHitsPage},
+		{"POST", "/credit/hits/{id}/review", access.ActionScreenHitReview, false, "核对比中线索", s.creditHitReviewSubmit},
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"liandong/internal/directory"
 	"liandong/internal/docs"
 	"liandong/internal/matter"
+	"liandong/internal/screening"
 	"liandong/internal/subject"
 	"liandong/internal/vehicle"
 )
@@ -61,6 +62,9 @@ type Deps struct {
 	// Credit is the dishonest-debtor list (internal/credit); nil turns the
 	// list pages and API off (they answer credit.unavailable).
 	Credit *credit.Store
+	// Screening compares applicants with the dishonest-debtor list for
+	// police systems (S-CREDIT-1); nil answers screen.unavailable.
+	Screening *screening.Service
 }
 
 // Server holds the dependencies of every handler.
@@ -77,6 +81,7 @@ type Server struct {
 	vehicles *vehicle.Register
 	// vehicleAudit groups the audit appends of vehicle checks.
 	vehicleAudit *groupAudit
+	screening    *screening.Service
 	// credit is the dishonest-debtor list; imports are its running and
 	// finished web imports (credit_pages_import.go).
 	credit     *credit.Store
@@ -111,6 +116,7 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 		loginRate:  newRateLimiter(10, 10, time.Now),
 		publicRate: newRateLimiter(120, 60, time.Now)}
 	s.vehicles, s.vehicleAudit = deps.Vehicles, newGroupAudit(d, deps.Audit)
+	s.screening = deps.Screening
 	s.credit, s.imports = deps.Credit, newImportJobs(time.Now)
 	s.routes = s.routeTable()
 	return s, nil
