@@ -24,6 +24,7 @@ import (
 	"liandong/internal/docs"
 	"liandong/internal/matter"
 	"liandong/internal/pii"
+	"liandong/internal/screening"
 	"liandong/internal/signer"
 	"liandong/internal/subject"
 	"liandong/internal/vehicle"
@@ -206,7 +207,19 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	go func() { _ = engine.Run(runCtx, time.Minute) }()
 	subjects := subject.NewStore(d, pii.New(ring), acc.Policy(), auditLog, subject.Options{})
 	// The dishonest-debtor list (internal/credit): its pages and API.
-	credits := credit.NewStore(d, pii.New(ring), acc.Policy(), auditLog, credit.Options{})
+	// Screening (S-CREDIT-1) keeps its index of the list current from the
+	// change feed: at once for changes made here (OnChange), by LISTEN on
+	// PostgreSQL for other servers' changes, and by a 1-second poll.
+	var screens *screening.Service
+	credits := credit.NewStore(d, pii.New(ring), acc.Policy(), auditLog, credit.Options{OnChange: func(v uint64) {
+		if screens != nil {
+			screens.Notify(v)
+		}
+	}})
+	screens = screening.New(d, credits, dir, acc.Policy(), auditLog, screening.Config{Logger: log})
+	if err := screens.Start(runCtx); err != nil {
+		return fmt.Errorf("screening: %w", err)
+	}
 	if cfg.Side == "all" {
 		go func() { _ = matter.NewLoopback(engine).Run(runCtx, 2*time.Second) }()
 	}
@@ -220,7 +233,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	go purgeSessions(runCtx, acc, log)
 
 	srv, err := web.New(web.Config{Side: cfg.Side, Version: version, SecureCookies: cfg.SecureCookies}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: auditLog, Docs: documents, Matters: engine, Subjects: subjects,
-		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}, Vehicles: seals, Credit: credits}, log)
+		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}, Vehicles: seals, Credit: credits, Screening: screens}, log)
 	if err != nil {
 		return err
 	}
