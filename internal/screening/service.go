@@ -122,8 +122,9 @@ func (s *Service) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.cur.Store(screen.NewCurrent(ix))
-	if _, err := s.Sync(ctx); err != nil {
+	c := screen.NewCurrent(ix)
+	s.cur.Store(c)
+	if _, err := s.syncLocked(ctx, c); err != nil {
 		return err
 	}
 	go s.follow(ctx)
@@ -223,13 +224,25 @@ func toEntry(e credit.ScreenEntry) screen.Entry {
 // in rounds of up to 10,000 changes; it returns how many it applied. An
 // added or updated entry is read as it is now (Lookup); one that is no
 // longer on the list is applied as a removal.
+//
+// A backlog larger than RebuildAfter (a large import) is not applied
+// change by change: the index is rebuilt from the list instead.
 func (s *Service) Sync(ctx context.Context) (int, error) {
-	s.syncMu.Lock()
-	defer s.syncMu.Unlock()
 	c := s.cur.Load()
 	if c == nil {
 		return 0, ErrNotStarted
 	}
+	if latest, err := s.store.Version(ctx); err != nil {
+		return 0, err
+	} else if latest > c.Version()+uint64(s.cfg.RebuildAfter) {
+		return 0, s.Rebuild(ctx)
+	}
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	return s.syncLocked(ctx, c)
+}
+
+func (s *Service) syncLocked(ctx context.Context, c *screen.Current) (int, error) {
 	total := 0
 	for {
 		chs, err := s.store.Changes(ctx, c.Version(), 10_000)
@@ -293,10 +306,12 @@ func (s *Service) Rebuild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
 	if err := c.Swap(ix); err != nil {
 		return fmt.Errorf("screening: swap: %w", err)
 	}
-	_, err = s.Sync(ctx)
+	_, err = s.syncLocked(ctx, c)
 	return err
 }
 
