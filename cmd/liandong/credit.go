@@ -27,8 +27,11 @@ const creditHelp = `liandong credit —— 失信被执行人名单
 用法:
   liandong credit import 文件 --court 法院单位代码 [--format jsonl|csv] [--skip-invalid] [--report 报告文件] [--db …] [--key-file …]
   liandong credit expire [--db …] [--key-file …]
+  liandong credit screen --in 查询文件.csv --out 结果文件.csv [--db …] [--key-file …]
+  liandong credit gen [--entries N] [--queries M] [--seed S] [--court 法院单位代码] --out 目录
+  liandong credit eval [--entries N] [--queries M] [--seed S]
 
-每个子命令都支持 --help。文件字段和名单规则见 docs/credit.md。
+每个子命令都支持 --help。文件字段和名单规则见 docs/credit.md，比对见 docs/screening.md。
 `
 
 const creditImportHelp = `liandong credit import —— 导入失信被执行人名单文件
@@ -56,7 +59,7 @@ const creditExpireHelp = `liandong credit expire —— 删除纳入期限届满
 可以反复运行：已删除的不会再删除。服务运行时名单在期限届满时即不再产生比中。
 `
 
-// cmdCredit runs liandong credit import|expire.
+// cmdCredit runs liandong credit import|expire|screen|gen|eval.
 func cmdCredit(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || isHelp(args[0]) {
 		fmt.Fprint(stdout, creditHelp)
@@ -70,6 +73,12 @@ func cmdCredit(args []string, stdout, stderr io.Writer) int {
 		return creditImport(args[1:], stdout, stderr)
 	case "expire":
 		return creditExpire(args[1:], stdout, stderr)
+	case "screen":
+		return creditScreen(args[1:], stdout, stderr)
+	case "gen":
+		return creditGen(args[1:], stdout, stderr)
+	case "eval":
+		return creditEval(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "未知子命令“%s”。\n\n%s", args[0], creditHelp)
 	return 2
@@ -88,6 +97,7 @@ func (hostOperator) Check(context.Context, access.Principal, access.Action, acce
 type creditEnv struct {
 	d     *db.DB
 	store *credit.Store
+	log   *audit.Log
 }
 
 func openCredit(ctx context.Context, target, keyFile string) (*creditEnv, error) {
@@ -109,7 +119,7 @@ func openCredit(ctx context.Context, target, keyFile string) (*creditEnv, error)
 		return nil, fmt.Errorf("密钥文件: %w", err)
 	}
 	log := audit.New(d, signer.NewStore(d, ring), audit.Options{})
-	return &creditEnv{d: d, store: credit.NewStore(d, pii.New(ring), hostOperator{}, log, credit.Options{})}, nil
+	return &creditEnv{d: d, log: log, store: credit.NewStore(d, pii.New(ring), hostOperator{}, log, credit.Options{})}, nil
 }
 
 // cliPrincipal is the operator as the audit log records them.

@@ -26,7 +26,7 @@ const usage = `liandong —— 周口市法院公安执行协作联动平台
   migrate   数据库结构迁移 / apply or list schema migrations (up|status)
   user      用户管理 / manage users (add|list|disable|enable|passwd)
   audit     审计日志核验、导出、归档 / verify, export, archive the audit log
-  credit    失信被执行人名单导入、期限届满删除 / the dishonest-debtor list (import|expire)
+  credit    失信被执行人名单导入、删除、比对、合成评测 / the dishonest-debtor list (import|expire|screen|gen|eval)
   ident     校验证件号、统一社会信用代码、车牌、VIN、案号 / check identifiers
   workday   工作日与期限计算 / working days and deadlines
   version   显示版本 / print the version

@@ -22,6 +22,7 @@ import (
 	"liandong/internal/demo"
 	"liandong/internal/directory"
 	"liandong/internal/docs"
+	"liandong/internal/feed"
 	"liandong/internal/matter"
 	"liandong/internal/pii"
 	"liandong/internal/screening"
@@ -220,6 +221,10 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	if err := screens.Start(runCtx); err != nil {
 		return fmt.Errorf("screening: %w", err)
 	}
+	// The change feed for police systems and its webhook deliveries
+	// (internal/feed): signed with the node key, resumable, polled.
+	feeds := feed.New(d, credits, keys, auditLog, feed.Config{Logger: log})
+	go func() { _ = feeds.Run(runCtx) }()
 	if cfg.Side == "all" {
 		go func() { _ = matter.NewLoopback(engine).Run(runCtx, 2*time.Second) }()
 	}
@@ -233,7 +238,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	go purgeSessions(runCtx, acc, log)
 
 	srv, err := web.New(web.Config{Side: cfg.Side, Version: version, SecureCookies: cfg.SecureCookies}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: auditLog, Docs: documents, Matters: engine, Subjects: subjects,
-		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}, Vehicles: seals, Credit: credits, Screening: screens}, log)
+		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}, Vehicles: seals, Credit: credits, Feed: feeds, Screening: screens}, log)
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,11 @@ const (
 	ActionCreditManage    Action = "credit.manage"    // list, remove, extend, correct, record credit repair
 	ActionCreditImport    Action = "credit.import"    // import a file of listing decisions
 	ActionCreditSupervise Action = "credit.supervise" // the open and overdue removal and correction duties
+	// The change feed and webhook subscriptions (internal/feed) through
+	// which police business systems keep their own copy of the list
+	// (S-CREDIT-1).
+	ActionCreditFeed    Action = "credit.feed"    // read the list's change feed: full numbers for system accounts, masked for people
+	ActionCreditWebhook Action = "credit.webhook" // add, list and remove webhook subscriptions to the change feed
 )
 
 // Screening against the list (internal/screening, S-CREDIT-1): police
@@ -95,6 +100,8 @@ var actionTable = []ActionInfo{
 	{ActionCreditManage, "管理失信被执行人名单", "RequestingUnit (the listing court), CaseNumber", true},
 	{ActionCreditImport, "导入失信被执行人名单", "RequestingUnit (the listing court)", false},
 	{ActionCreditSupervise, "督办失信名单删除与纠正期限", "RequestingUnit (the listing court)", false},
+	{ActionCreditFeed, "读取失信名单变更", "none (the principal decides: a system account by its API token, or a person)", false},
+	{ActionCreditWebhook, "管理失信名单变更推送订阅", "none", false},
 	{ActionScreen, "比对失信被执行人名单", "none (police units and their system accounts)", false},
 	{ActionScreenRulesRead, "查看失信惩戒业务规则", "none", false},
 	{ActionScreenRulesManage, "设置失信惩戒业务规则", "none", false},
@@ -136,6 +143,10 @@ const (
 	// Vehicle scopes (S-VEH-2): the traffic police vehicle administration
 	// and the police systems that call with API tokens.
 	ScopeTrafficPolice Scope = "traffic_police" // the principal's unit is a traffic police or vehicle administration unit, or under one
+	// ScopeSystem: the principal is a system account calling with its API
+	// token (only system accounts hold tokens), not a person in a session:
+	// police business systems that compare automatically (S-CREDIT-1).
+	ScopeSystem Scope = "system"
 )
 
 var scopeLabels = map[Scope]string{
@@ -149,6 +160,7 @@ var scopeLabels = map[Scope]string{
 	ScopeAddressed:     "发给本单位的事项",
 	ScopeAddressedTree: "发给本单位及下级单位的事项",
 	ScopeTrafficPolice: "交警、车管单位",
+	ScopeSystem:        "系统账号（凭 API 令牌调用）",
 }
 
 // Label is the Chinese name of s.
@@ -295,6 +307,22 @@ var rules = []Rule{
 	{directory.CourtLeader, ActionCreditImport, ScopeOwnCourt, "S-CREDIT-1", "执行局领导导入本院的失信名单"},
 	{directory.CourtLeader, ActionCreditSupervise, ScopeCourtTree, "S-CREDIT-2", "执行局领导督办本院及下级法院删除、纠正失信信息的期限（第九条、第十条、第十二条）"},
 	{directory.CourtPresident, ActionCreditSupervise, ScopeCourtTree, "S-CREDIT-2", "院领导督办本院及下级法院删除、纠正失信信息的期限"},
+
+	// The change feed (S-CREDIT-1: 自动比对): police business systems keep
+	// their own copy current and compare by identity number, so a system
+	// account (a police handler role, calling with its API token) reads the
+	// full numbers; a police leader reads the same feed in a session with
+	// numbers masked (oversight needs no full number: 个人信息保护法 arts.
+	// 6, 28, 34; S-SEC-3). A person with a handler role reads nothing of it.
+	// Webhook subscriptions send the list with full numbers to an address
+	// outside the platform: a standing grant of data, so the security
+	// administrator (who grants roles) sets them up, not the system
+	// administrator (who creates the accounts and issues their tokens):
+	// neither alone can open a channel for the list (GB/T 22239 separation
+	// of duties).
+	{directory.PoliceHandler, ActionCreditFeed, ScopeSystem, "S-CREDIT-1", "公安业务系统（系统账号凭 API 令牌）同步失信名单变更，含完整证件号码，用于自动比对"},
+	{directory.PoliceLeader, ActionCreditFeed, ScopeAll, "S-CREDIT-1", "公安领导查看失信名单变更（证件号码脱敏）"},
+	{directory.SecAdmin, ActionCreditWebhook, ScopeAll, "S-SEC-2", "安全管理员设置、撤销失信名单变更推送订阅（向外推送含完整证件号码的名单属授权事项，与签发令牌的系统管理员分立）"},
 
 	// Screening (S-CREDIT-1 自动比对、自动监督、自动惩戒): police business
 	// systems (with the API token of a system account in the police unit
@@ -488,6 +516,8 @@ func inScope(s Scope, pr Principal, t Target, tree *unitTree) bool {
 		return tree.within(t.AddressedUnit, pr.UnitCode)
 	case ScopeTrafficPolice:
 		return tree.trafficPolice(pr.UnitCode)
+	case ScopeSystem:
+		return pr.ViaToken
 	}
 	return false
 }

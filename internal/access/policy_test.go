@@ -198,6 +198,8 @@ func scopeProbe(r access.Rule) (unit string, in, out *access.Target) {
 		return unit, withCase(access.Target{RequestingUnit: "fy411602-zxj", AddressedUnit: unit}), withCase(access.Target{RequestingUnit: "fy411602-zxj", AddressedUnit: "ga411602-xz"})
 	case access.ScopeTrafficPolice: // the principal's unit decides, not the target
 		return "ga411600-jj-cgs", withCase(access.Target{}), nil
+	case access.ScopeSystem: // the principal's API token decides (TestPolicySystemScope), not the target
+		return unit, withCase(access.Target{}), nil
 	case access.ScopeAddressedTree:
 		return unit, withCase(access.Target{RequestingUnit: "fy411602-zxj", AddressedUnit: "ga411602-xz"}), withCase(access.Target{RequestingUnit: "fy411602-zxj", AddressedUnit: "ga411681"})
 	}
@@ -219,6 +221,7 @@ func TestPolicyEveryRule(t *testing.T) {
 				continue
 			}
 			pr := principal("probe", unit, r.Role)
+			pr.ViaToken = r.Scope == access.ScopeSystem
 			if err := p.Check(ctx, pr, r.Action, *in); err != nil {
 				t.Errorf("%s %s %s (%s): refused inside the scope %+v: %v", r.Role, r.Action, r.Scope, r.Clause, *in, err)
 			}
@@ -383,6 +386,30 @@ func TestPolicyTreeCache(t *testing.T) {
 		p.Invalidate()
 		if err := p.Check(ctx, leader, access.ActionUserRead, target); err != nil {
 			t.Errorf("new unit after Invalidate: %v", err)
+		}
+	})
+}
+
+// ScopeSystem rows hold for a system account calling with its API token
+// and never for the same role in a session.
+func TestPolicySystemScope(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		p := policyOn(t, d)
+		ctx := context.Background()
+		for _, r := range access.Rules() {
+			if r.Scope != access.ScopeSystem {
+				continue
+			}
+			unit, _, _ := scopeProbe(r)
+			pr := principal("probe", unit, r.Role)
+			if p.Can(ctx, pr, r.Action, access.Target{}) {
+				t.Errorf("%s %s: allowed in a session, want only with an API token", r.Role, r.Action)
+			}
+			pr.ViaToken = true
+			if !p.Can(ctx, pr, r.Action, access.Target{}) {
+				t.Errorf("%s %s: refused with an API token", r.Role, r.Action)
+			}
 		}
 	})
 }

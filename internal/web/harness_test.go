@@ -27,6 +27,7 @@ import (
 	"liandong/internal/db"
 	"liandong/internal/directory"
 	"liandong/internal/docs"
+	"liandong/internal/feed"
 	"liandong/internal/keyring"
 	"liandong/internal/matter"
 	"liandong/internal/pii"
@@ -113,7 +114,8 @@ func newHarness(t testing.TB, d *db.DB) *harness {
 	}
 	sim := connector.NewSimulator(1)
 	s, err := web.New(web.Config{Side: "all", Version: "test"}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: log, Docs: documents, Matters: engine, Subjects: subjects,
-		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}, Vehicles: vreg, Credit: credits, Screening: screens},
+		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}, Vehicles: vreg, Credit: credits, Screening: screens,
+		Feed: feed.New(d, credits, keys, log, feed.Config{})},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

@@ -156,6 +156,14 @@ func probes() []probe {
 		{"GET", "/credit/hits", access.ActionScreenHitRead, nil, nil},
 		{"POST", "/api/v1/screen/hits/{hit}/review", access.ActionScreenHitReview, jsonBody(map[string]string{"verdict": "confirmed"}), hitTarget},
 		{"POST", "/credit/hits/{hit}/review", access.ActionScreenHitReview, formBody("verdict=false_positive"), hitTarget},
+		// The list's change feed: a police handler only as a system account
+		// with its API token (never in a session), a leader with masked
+		// numbers; webhook subscriptions are the security administrator's.
+		{"GET", "/api/v1/credit/changes", access.ActionCreditFeed, nil, func(access.Principal) *access.Target { return &access.Target{} }},
+		{"GET", "/api/v1/credit/webhooks", access.ActionCreditWebhook, nil, nil},
+		{"POST", "/api/v1/credit/webhooks", access.ActionCreditWebhook, jsonBody(map[string]any{"url": "ftp://not-allowed", "label": "probe"}), nil},
+		{"DELETE", "/api/v1/credit/webhooks/999999", access.ActionCreditWebhook, nil, nil},
+		{"GET", "/api/v1/credit/webhooks/999999/deliveries", access.ActionCreditWebhook, nil, nil},
 		// Logout last: it ends the actor's session.
 		{"POST", "/logout", access.ActionSelf, formBody(""), nil},
 		{"DELETE", "/api/v1/session", access.ActionSelf, nil, nil},
@@ -217,6 +225,7 @@ func TestRouteRoleUnitMatrix(t *testing.T) {
 				key += "?vehicle=%E8%B1%ABP12345"
 			}
 			key = strings.NewReplacer("{username}", victim, "{$}", "", "{id}/revoke", "999999/revoke", "{id}/read", "1/read", "{id}/actions/{action}", matterPath+"/actions/suggest_review", "{id}/act/{action}", matterPath+"/act/suggest_review", "{id}/query-systems", matterPath+"/query-systems", "{id}/intake-via-system", matterPath+"/intake-via-system", "{id}/border-control", matterPath+"/border-control", "{id}/review", hitPath+"/review", "{id}", matterPath).Replace(key)
+			key = strings.ReplaceAll(key, "{webhook}", "999999")
 			p, ok := byKey[key]
 			if !ok {
 				t.Errorf("route %s has no probe in the permission matrix", key)

@@ -130,5 +130,15 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/screen/hits/{id}/review", access.ActionScreenHitReview, true, "核对比中线索（verdict=confirmed|false_positive，note）", s.apiScreenHitReview},
 		{"GET", "/credit/hits", access.ActionScreenHitRead, false, "失信名单比中线索", s.creditHitsPage},
 		{"POST", "/credit/hits/{id}/review", access.ActionScreenHitReview, false, "核对比中线索", s.creditHitReviewSubmit},
+
+		// The list's change feed and webhook subscriptions (S-CREDIT-1;
+		// credit_feed.go, internal/feed): police systems keep their own
+		// copy current; system accounts get full numbers, leaders masked.
+		{"GET", "/api/v1/credit/changes", access.ActionCreditFeed, true, "失信名单变更（after 上次的 next，limit 1–5000）：按版本顺序的新增、更新、删除及条目现状；系统账号得完整证件号码", s.apiCreditChanges},
+		{"GET", "/api/v1/credit/webhooks", access.ActionCreditWebhook, true, "失信名单变更推送订阅列表", s.apiWebhooks},
+		{"POST", "/api/v1/credit/webhooks", access.ActionCreditWebhook, true, "新增推送订阅（url 须为 https，label 接收系统名称，after 起始版本），推送以本节点 SM2 密钥签名", s.apiWebhookCreate},
+		{"DELETE", "/api/v1/credit/webhooks/{webhook}", access.ActionCreditWebhook, true, "删除推送订阅", s.apiWebhookDelete},
+		{"GET", "/api/v1/credit/webhooks/{webhook}/deliveries", access.ActionCreditWebhook, true, "推送订阅的投递记录（最近 100 次）", s.apiWebhookDeliveries},
+		{"GET", "/api/v1/node/public-key", Public, true, "下载本节点 SM2 公钥（PEM），用于核验变更推送的签名", s.apiNodePublicKey},
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"liandong/internal/db"
 	"liandong/internal/directory"
 	"liandong/internal/docs"
+	"liandong/internal/feed"
 	"liandong/internal/matter"
 	"liandong/internal/screening"
 	"liandong/internal/subject"
@@ -62,6 +63,9 @@ type Deps struct {
 	// Credit is the dishonest-debtor list (internal/credit); nil turns the
 	// list pages and API off (they answer credit.unavailable).
 	Credit *credit.Store
+	// Feed serves the list's change feed and webhook subscriptions to
+	// police systems (credit_feed.go); nil answers credit_feed.unavailable.
+	Feed *feed.Feed
 	// Screening compares applicants with the dishonest-debtor list for
 	// police systems (S-CREDIT-1); nil answers screen.unavailable.
 	Screening *screening.Service
@@ -85,6 +89,7 @@ type Server struct {
 	// credit is the dishonest-debtor list; imports are its running and
 	// finished web imports (credit_pages_import.go).
 	credit     *credit.Store
+	feed       *feed.Feed
 	imports    *importJobs
 	log        *slog.Logger
 	pages      map[string]*template.Template
@@ -118,6 +123,7 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 	s.vehicles, s.vehicleAudit = deps.Vehicles, newGroupAudit(d, deps.Audit)
 	s.screening = deps.Screening
 	s.credit, s.imports = deps.Credit, newImportJobs(time.Now)
+	s.feed = deps.Feed
 	s.routes = s.routeTable()
 	return s, nil
 }
