@@ -81,6 +81,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("LoginAsOfficerAndAuditor", func(t *testing.T) { browserLoginAsOfficerAndAuditor(t, b) })
 	t.Run("VehicleSealInterceptionTransfers", func(t *testing.T) { browserVehicleSealInterceptionTransfers(t, b) })
+	t.Run("CreditImportAndRemoval", func(t *testing.T) { browserCreditImportAndRemoval(t, b) })
 }
 
 // chromium is the one browser of TestBrowser and the server it drives.

@@ -26,6 +26,9 @@ func navFor(pr *access.Principal, current string) []navItem {
 	add(access.ActionMatterCreate, "/matters/new", "发起协作事项")
 	if pr.Side == "court" {
 		add(access.ActionMatterRead, "/transfers", "移送案件看板")
+		add(access.ActionCreditRead, "/credit", "失信被执行人名单")
+		add(access.ActionCreditRead, "/credit/corrections", "失信信息纠正申请")
+		add(access.ActionCreditImport, "/credit/import", "导入失信名单")
 	}
 	add(access.ActionVehicleFileRead, "/vehicles", "车辆查封档案")
 	if pr.Side == "police" {
@@ -75,6 +78,14 @@ var flashes = map[string]string{
 	"unlocked":       "账号已解除锁定。",
 	"roles":          "角色已更新。",
 	"totp_reset":     "已重置该用户的动态口令。",
+	// The dishonest-debtor list (credit_pages.go).
+	"credit_extended":             "已延长纳入期限。",
+	"credit_removed":              "已删除该失信信息，名单比对自此不再命中该条目。",
+	"credit_removal_requested":    "已记录删除事由，请在时限内办理删除。",
+	"credit_repaired":             "已记录信用修复。",
+	"credit_correction_requested": "已登记纠正申请，请在十五日内审查。",
+	"credit_reviewed":             "已记录审查结论。",
+	"credit_corrected":            "已办理纠正。",
 }
 
 type homeData struct {

@@ -134,6 +134,11 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 			limit = s.cfg.MaxUpload
 		}
+		// Dishonest-debtor list files are larger: their own cap
+		// (creditImportMaxBytes), for the two import routes only.
+		if isCreditImportUpload(r) {
+			limit = max(limit, creditImportMaxBytes)
+		}
 		// A screening batch of 10,000 applicants is larger too.
 		if r.URL.Path == screenPath {
 			limit = max(limit, screenMaxBytes)

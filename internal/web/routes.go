@@ -119,6 +119,36 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/vehicles/interceptions", access.ActionMatterAct, true, "报告拦截布控车辆（vehicle=号牌或VIN，payload=拦截地点、时间、单位、识别号牌；S-VEH-4/5）", s.apiVehicleInterception},
 		{"GET", "/api/v1/vehicles/file", access.ActionVehicleFileRead, true, "车辆查封档案：车辆信息与全部查封（含轮候、已解除、已失效）", s.apiVehicleFile},
 
+		// The dishonest-debtor list pages for court users (S-CREDIT-2;
+		// credit_pages*.go, credit_api.go): each user sees the entries of
+		// the courts they manage or supervise; acts need credit.manage of
+		// the entry's court.
+		{"GET", "/credit", access.ActionCreditRead, false, "失信被执行人名单查询", s.creditListPage},
+		{"GET", "/credit/corrections", access.ActionCreditRead, false, "失信信息纠正申请", s.creditCorrectionsPage},
+		{"GET", "/credit/import", access.ActionCreditImport, false, "导入失信被执行人名单", s.creditImportPage},
+		{"POST", "/credit/import", access.ActionCreditImport, false, "上传名单文件并开始导入", s.creditImportSubmit},
+		{"GET", "/credit/import/{job}", access.ActionCreditImport, false, "导入进度与结果", s.creditImportJobPage},
+		{"GET", "/credit/{entry}", access.ActionCreditRead, false, "失信名单条目：信息、时限与历史", s.creditEntryPage},
+		{"POST", "/credit/{entry}/extend", access.ActionCreditManage, false, "延长纳入期限", s.creditExtendSubmit()},
+		{"POST", "/credit/{entry}/remove", access.ActionCreditManage, false, "删除失信信息", s.creditRemoveSubmit()},
+		{"POST", "/credit/{entry}/removal-request", access.ActionCreditManage, false, "记录删除事由（三个工作日内删除）", s.creditRemovalRequestSubmit()},
+		{"POST", "/credit/{entry}/repair", access.ActionCreditManage, false, "记录信用修复", s.creditRepairSubmit()},
+		{"POST", "/credit/{entry}/correction-request", access.ActionCreditManage, false, "登记纠正申请", s.creditCorrectionRequestSubmit()},
+		{"POST", "/credit/duties/{duty}/review", access.ActionCreditManage, false, "审查纠正申请", s.creditDutySubmit("review")},
+		{"POST", "/credit/duties/{duty}/carry-out", access.ActionCreditManage, false, "办理删除或纠正", s.creditDutySubmit("carry-out")},
+		{"GET", "/api/v1/credit/entries", access.ActionCreditRead, true, "查询失信名单条目（name 姓名或名称的一部分，id_number 证件号码或统一社会信用代码精确匹配，case_number 案号，state=active|removed，court，page）", s.apiCreditSearch},
+		{"GET", "/api/v1/credit/entries/{entry}", access.ActionCreditRead, true, "失信名单条目、历史、待办时限与可办理的操作（证件号码脱敏）", s.apiCreditEntry},
+		{"POST", "/api/v1/credit/entries/{entry}/extend", access.ActionCreditManage, true, "延长纳入期限（years 1–3，reason violence_serious|multiple_conduct）", s.apiCreditExtend()},
+		{"POST", "/api/v1/credit/entries/{entry}/remove", access.ActionCreditManage, true, "删除失信信息（reason 删除事由，note 说明）", s.apiCreditRemove()},
+		{"POST", "/api/v1/credit/entries/{entry}/removal-requests", access.ActionCreditManage, true, "记录删除事由，开始三个工作日的删除时限（reason，note，at）", s.apiCreditRemovalRequest()},
+		{"POST", "/api/v1/credit/entries/{entry}/repairs", access.ActionCreditManage, true, "记录信用修复（measure，note）", s.apiCreditRepair()},
+		{"POST", "/api/v1/credit/entries/{entry}/correction-requests", access.ActionCreditManage, true, "登记纠正申请，开始十五日审查时限（ground，reason，received_at）", s.apiCreditCorrectionRequest()},
+		{"GET", "/api/v1/credit/corrections", access.ActionCreditRead, true, "本院（领导：本院及下级法院）待审查、待纠正的纠正申请", s.apiCreditCorrections},
+		{"POST", "/api/v1/credit/duties/{duty}/review", access.ActionCreditManage, true, "审查纠正申请（accept，note；驳回须写明理由）", s.apiCreditDuty("review")},
+		{"POST", "/api/v1/credit/duties/{duty}/carry-out", access.ActionCreditManage, true, "办理删除或纠正（patch 更正内容，note）", s.apiCreditDuty("carry-out")},
+		{"POST", "/api/v1/credit/imports", access.ActionCreditImport, true, "上传名单文件（multipart：file，format=csv|jsonl，skip_invalid）并在后台导入，返回任务", s.apiCreditImportStart},
+		{"GET", "/api/v1/credit/imports/{job}", access.ActionCreditImport, true, "导入任务的进度与结果（仅上传者本人可查）", s.apiCreditImport},
+
 		// Screening against the list (S-CREDIT-1; screen_*.go): police
 		// business systems screen applicants; the security administrator
 		// sets what a hit does per business; hits are clues for the
