@@ -8,6 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -356,4 +359,60 @@ func TestWebhookDelivery(t *testing.T) {
 			t.Errorf("webhooks = %+v, %v", hooks, err)
 		}
 	})
+}
+
+// TestOpenSSLVerifiesWebhookBody does what docs/credit.md tells a
+// subscriber to do with stock OpenSSL 3: decode the signature header and
+// verify it over the exact body with the node's public key.
+func TestOpenSSLVerifiesWebhookBody(t *testing.T) {
+	t.Parallel()
+	path, err := exec.LookPath("openssl")
+	if err != nil {
+		t.Fatalf("openssl is not installed: this test proves that subscribers can verify with standard tools: %v", err)
+	}
+	f := newFixture(t, dbtest.SQLite(t), feed.Config{})
+	ctx := context.Background()
+	var (
+		mu        sync.Mutex
+		body, sig []byte
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		body, _ = io.ReadAll(r.Body)
+		sig, _ = base64.StdEncoding.DecodeString(r.Header.Get(feed.HeaderSignature))
+	}))
+	t.Cleanup(srv.Close)
+	f.add(t, 1)
+	w, err := f.feed.Subscribe(ctx, secAdmin, srv.URL, "测试", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.catchUp(t, w.ID)
+	pemText, _, err := f.feed.PublicKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	mu.Lock()
+	os.WriteFile(filepath.Join(dir, "body.json"), body, 0o644)
+	os.WriteFile(filepath.Join(dir, "body.sig"), sig, 0o644)
+	tampered := append([]byte{}, body...)
+	tampered[len(tampered)-2] ^= 1
+	os.WriteFile(filepath.Join(dir, "tampered.json"), tampered, 0o644)
+	mu.Unlock()
+	os.WriteFile(filepath.Join(dir, "node.pem"), []byte(pemText), 0o644)
+	verify := func(file string) (string, bool) {
+		cmd := exec.Command(path, "pkeyutl", "-verify", "-pubin", "-inkey", "node.pem", "-rawin", "-in", file,
+			"-sigfile", "body.sig", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678")
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		return string(out), err == nil
+	}
+	if out, ok := verify("body.json"); !ok || !strings.Contains(out, "Signature Verified Successfully") {
+		t.Errorf("openssl on the body: %s", out)
+	}
+	if out, ok := verify("tampered.json"); ok {
+		t.Errorf("openssl accepted a changed body: %s", out)
+	}
 }
