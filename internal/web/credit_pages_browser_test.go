@@ -9,8 +9,11 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"liandong/internal/access"
 	"liandong/internal/credit"
 	"liandong/internal/directory"
+	"liandong/internal/screen"
+	"liandong/internal/screening"
 )
 
 // browserCreditImportAndRemoval (issue 6, pages): a court officer of
@@ -81,7 +84,7 @@ func browserCreditImportAndRemoval(t *testing.T, b *chromium) {
 		chromedp.SetValue(chromedp.ID("rr-reason"), string(credit.RemovePerformed)),
 		chromedp.SendKeys(chromedp.ID("rr-note"), "被执行人已提交全部履行凭证"),
 		chromedp.Click(chromedp.CSS(`form[action$="/removal-request"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
+		chromedp.WaitVisible(chromedp.CSS(`form[action$="/carry-out"]`)))
 	if text := court.textOf(`main`); !strings.Contains(text, "删除失信信息") || !strings.Contains(text, "按期") || !strings.Contains(text, "3 个工作日内删除") {
 		t.Errorf("after the removal request: %.800s", text)
 	}
@@ -90,7 +93,7 @@ func browserCreditImportAndRemoval(t *testing.T, b *chromium) {
 		chromedp.Click(chromedp.CSS(`details:has(form[action$="/carry-out"]) > summary`)),
 		chromedp.Click(chromedp.CSS(`form[action$="/carry-out"] input[name=confirm]`)),
 		chromedp.Click(chromedp.CSS(`form[action$="/carry-out"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`p.flash`)))
+		chromedp.WaitVisible(chromedp.CSS(`main h1 .state-waiting`)))
 	if text := court.textOf(`main`); !strings.Contains(text, "已删除该失信信息") || !strings.Contains(court.textOf(`main h1`), "已删除") {
 		t.Errorf("after the removal: %.800s", text)
 	}
@@ -116,4 +119,24 @@ func browserCreditImportAndRemoval(t *testing.T, b *chromium) {
 	}
 	court.do(chromedp.Click(chromedp.CSS(`.duty details > summary`)))
 	court.shots("credit-corrections")
+
+	// A police system screens an imported debtor: the hit waits in the
+	// court's review queue, and the officer confirms it.
+	police := access.Principal{Username: "credit-police", UnitCode: "ga411602", Roles: []directory.Role{directory.PoliceHandler}}
+	if _, err := h.screening.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := h.screening.Screen(ctx, police, "127.0.0.1", screening.Request{Business: "exit_entry_permit",
+		Queries: []screen.Query{{Ref: "q1", Name: "王建国", IDNumber: testResidentID("411602", "19810101", "100")}}})
+	if err != nil || res.Hits != 1 {
+		t.Fatalf("screen 王建国: %+v %v", res, err)
+	}
+	court.do(chromedp.Navigate(h.srv.URL+"/credit/hits"), chromedp.WaitVisible(chromedp.CSS(`form[action$="/review"]`)))
+	court.shots("credit-hits")
+	court.do(chromedp.Click(chromedp.CSS(`form[action$="/review"] button[value=confirmed]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`form[action$="/review"]`)))
+	if text := court.textOf(`main`); strings.Contains(text, "错误") {
+		t.Errorf("after the hit review: %.600s", text)
+	}
+	court.shots("credit-hits-reviewed")
 }
