@@ -106,6 +106,7 @@ type seedEnv struct {
 	Keys     *signer.Store
 	Matters  *matter.Engine
 	Subjects *subject.Store
+	Credit   *credit.Store
 }
 
 // seedFunc loads data after the services are up and returns lines for the
@@ -133,6 +134,12 @@ func loadDemo(ctx context.Context, env seedEnv) ([]string, error) {
 		notes = append(notes, "演示协作事项：本数据库中已载入，未重复创建")
 	default:
 		notes = append(notes, fmt.Sprintf("演示协作事项：%d 件，覆盖 6 类事项的全部状态（含一件已超期并督办的查找）", n))
+	}
+	// A small dishonest-debtor list, so that screening a demo debtor hits.
+	if k, err := demo.LoadCreditList(ctx, env.Credit); err != nil {
+		return nil, err
+	} else if k > 0 {
+		notes = append(notes, fmt.Sprintf("演示失信名单：%d 条（含前 %d 名演示被执行人，由川汇区法院纳入）；公安账号调用 POST /api/v1/screen 比对演示被执行人即比中", k, demo.CreditDebtors))
 	}
 	return notes, nil
 }
@@ -231,7 +238,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	var notes []string
 	if seed != nil {
 		if notes, err = seed(ctx, seedEnv{DB: d, Dir: dir, Docs: documents, Access: acc, Audit: auditLog, Keys: keys,
-			Matters: engine, Subjects: subjects}); err != nil {
+			Matters: engine, Subjects: subjects, Credit: credits}); err != nil {
 			return err
 		}
 	}
