@@ -3,6 +3,7 @@ package credit_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"io"
 	"os"
@@ -268,4 +269,35 @@ func TestImportFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d lines imported in %v (all lines written after %v; indexes, change feed and commit after that)", rep.Imported, time.Since(start), linesDone)
+}
+
+// TestImportCSVWithSomeColumns: a CSV header may name only some of the
+// columns (docs/credit.md); such a file imports rather than crashing the
+// importer (a regression: the field slice was sized by the header).
+func TestImportCSVWithSomeColumns(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		full, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(csvFile(t, lines(1, 3)), []byte("\ufeff")))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		drop := map[string]bool{"documents": true, "credit_code": true, "legal_rep": true, "legal_rep_id": true, "extension_reason": true}
+		var b bytes.Buffer
+		w := csv.NewWriter(&b)
+		for _, rec := range full {
+			var out []string
+			for i, v := range rec {
+				if !drop[full[0][i]] {
+					out = append(out, v)
+				}
+			}
+			w.Write(out)
+		}
+		w.Flush()
+		rep, err := f.store.Import(context.Background(), &b, credit.CSV, importOpts(), nil)
+		if err != nil || !rep.Committed || rep.Imported != 3 {
+			t.Fatalf("import of a file with %d of %d columns: %+v %v", len(full[0])-len(drop), len(full[0]), rep, err)
+		}
+	})
 }

@@ -635,7 +635,7 @@ func readChunks(ctx context.Context, src io.Reader, format Format, jobs chan<- *
 			}
 			continue
 		}
-		fields := make([]string, len(cols))
+		fields := make([]string, len(csvFields)) // indexed by csvFields position: a header may name only some columns
 		for i, c := range cols {
 			fields[c] = rec[i]
 		}

@@ -16,7 +16,6 @@ package web
 // kept for a day so a user can leave the page and come back to the report.
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -26,6 +25,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -246,13 +246,6 @@ func (s *Server) startImport(r *http.Request, pr access.Principal) (*importJob, 
 		os.Remove(tmp.Name())
 		return nil, apperr.Invalidf("file", credit.CodeImportEmpty, "文件是空的，请选择要导入的文件")
 	}
-	if format == credit.CSV {
-		if err := checkCSVHeader(tmp); err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			return nil, err
-		}
-	}
 	j := &importJob{Owner: pr.Username, Court: court, CourtName: courtName, Format: format, FileName: filepath.Base(fh.Filename), Size: size,
 		SkipInvalid: r.FormValue("skip_invalid") == "true"}
 	if err := s.imports.start(j); err != nil {
@@ -264,29 +257,6 @@ func (s *Server) startImport(r *http.Request, pr access.Principal) (*importJob, 
 	return j, nil
 }
 
-// csvColumnCount is the number of columns of the import CSV
-// (docs/credit.md, "Fields").
-const csvColumnCount = 25
-
-// checkCSVHeader refuses a CSV whose header row has fewer than all the
-// columns. The store's reader (credit.readChunks) at this commit indexes
-// past the end of a line's fields when the header names only some
-// columns, and that panic, in the import's own goroutine, would take the
-// whole server down; until it is fixed there, the upload asks for every
-// column (empty values are fine, as in the documented example).
-func checkCSVHeader(f *os.File) error {
-	br := bufio.NewReader(io.LimitReader(f, 64<<10))
-	line, _ := br.ReadString('\n')
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("import upload: %w", err)
-	}
-	if n := len(strings.Split(strings.TrimRight(line, "\r\n"), ",")); n < csvColumnCount {
-		return apperr.Invalidf("file", credit.CodeImportFormat,
-			"CSV 的列名行只有 %d 列：请保留导入说明中的全部 %d 列（不填的列留空即可），可在说明中的示例表头基础上填写", n, csvColumnCount)
-	}
-	return nil
-}
-
 // runImport runs a job to its end. It is not tied to the upload request:
 // the user may leave the page.
 func (s *Server) runImport(j *importJob, f *os.File, pr access.Principal) {
@@ -295,7 +265,20 @@ func (s *Server) runImport(j *importJob, f *os.File, pr access.Principal) {
 		os.Remove(f.Name())
 	}()
 	opts := credit.ImportOptions{Actor: pr, Court: j.Court, SkipInvalid: j.SkipInvalid}
-	rep, err := s.credit.Import(context.Background(), f, j.Format, opts, func(done, total int) {
+	// The import runs outside any request: a panic here must end the job,
+	// not the server (the store's transaction rolls back either way).
+	var rep credit.Report
+	var err error
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("credit import panicked", "job", j.ID, "panic", p, "stack", string(debug.Stack()))
+			j.mu.Lock()
+			j.report, j.finished = rep, s.imports.now()
+			j.err = &apperr.Error{Kind: apperr.Internal, Code: "internal", Message: "导入因系统错误中止，未导入任何条目；请稍后重新导入（任务 " + j.ID + "）"}
+			j.mu.Unlock()
+		}
+	}()
+	rep, err = s.credit.Import(context.Background(), f, j.Format, opts, func(done, total int) {
 		j.done.Store(int64(done))
 		j.total.Store(int64(total))
 	})
