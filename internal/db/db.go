@@ -39,6 +39,10 @@ type DB struct {
 	Target string
 	write  *sql.DB
 	read   *sql.DB
+	// SQLite only: the checkpointer's connection and how to stop it.
+	ckpt     *sql.DB
+	stopCkpt context.CancelFunc
+	ckptDone chan struct{}
 }
 
 // IsPostgresDSN reports whether target names a PostgreSQL server rather than
@@ -85,7 +89,7 @@ func openSQLite(dir string) (*DB, error) {
 	// fails half-way when it first writes.
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() +
 		"?_time_format=sqlite&_busy_timeout=10000&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL"
-	write, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	write, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -101,7 +105,17 @@ func openSQLite(dir string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	return &DB{Engine: SQLite, Target: path, write: write, read: read}, nil
+	ckpt, err := sql.Open("sqlite", base)
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	ckpt.SetMaxOpenConns(1)
+	ctx, stop := context.WithCancel(context.Background())
+	d := &DB{Engine: SQLite, Target: path, write: write, read: read, ckpt: ckpt, stopCkpt: stop, ckptDone: make(chan struct{})}
+	go checkpointer(ctx, ckpt, d.ckptDone)
+	return d, nil
 }
 
 func openPostgres(dsn string) (*DB, error) {
@@ -126,6 +140,13 @@ func redact(dsn string) string {
 
 // Close closes every pool.
 func (d *DB) Close() error {
+	if d.stopCkpt != nil {
+		d.stopCkpt()
+		<-d.ckptDone
+		// A last full checkpoint leaves the database file complete.
+		_, _ = d.ckpt.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+		d.ckpt.Close()
+	}
 	err := d.write.Close()
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())

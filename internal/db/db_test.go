@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -285,5 +286,44 @@ func mustExec(t *testing.T, d *db.DB, q string) {
 	t.Helper()
 	if _, err := d.Write().ExecContext(context.Background(), q); err != nil {
 		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// TestSQLiteCheckpointsInTheBackground: the writer never checkpoints in a
+// commit (wal_autocheckpoint 0), so rows reach the database file only
+// through the background checkpointer: the file grows to hold them within
+// a few of its ticks.
+func TestSQLiteCheckpointsInTheBackground(t *testing.T) {
+	dir := t.TempDir()
+	d, err := db.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var auto int
+	if err := d.Write().QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != 0 {
+		t.Fatalf("writer wal_autocheckpoint = %d, %v; want 0", auto, err)
+	}
+	if _, err := d.Write().Exec(`CREATE TABLE t (v TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 300 {
+		if _, err := d.Write().Exec(`INSERT INTO t (v) VALUES ($1)`, strings.Repeat("x", 4000)+fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		fi, err := os.Stat(filepath.Join(dir, db.SQLiteFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Size() > 1<<20 { // 300 rows of 4 KB are in the file
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("database file %d bytes after 5 s: the log was not checkpointed", fi.Size())
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
