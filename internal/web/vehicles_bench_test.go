@@ -164,7 +164,7 @@ func BenchmarkVehicleCheck(b *testing.B) {
 			})
 			// Batches at two loads: 8 clients in flight (throughput, with
 			// queueing in the latency) and 2 (one per core: latency).
-			for _, c := range []struct{ size, parallelism int }{{100, 4}, {1000, 4}, {100, 1}, {200, 1}} {
+			for _, c := range []struct{ size, parallelism int }{{100, 4}, {1000, 4}, {20, 1}, {100, 1}, {200, 1}} {
 				size := c.size
 				b.Run(fmt.Sprintf("batch%d/clients%d", size, 2*c.parallelism), func(b *testing.B) {
 					run(b, size, c.parallelism, func(r *rand.Rand) *http.Request {
