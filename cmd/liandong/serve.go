@@ -133,7 +133,7 @@ func loadDemo(ctx context.Context, env seedEnv) ([]string, error) {
 	case n == 0:
 		notes = append(notes, "演示协作事项：本数据库中已载入，未重复创建")
 	default:
-		notes = append(notes, fmt.Sprintf("演示协作事项：%d 件，覆盖 6 类事项的全部状态（含一件已超期并督办的查找）", n))
+		notes = append(notes, fmt.Sprintf("演示协作事项：%d 件，覆盖 %d 类事项的全部状态（含一件已超期并督办的查找）", n, len(matter.Kinds())))
 	}
 	// A small dishonest-debtor list, so that screening a demo debtor hits.
 	if k, err := demo.LoadCreditList(ctx, env.Credit); err != nil {

@@ -263,6 +263,7 @@ func ReviewLabel(r string) string {
 type Hit struct {
 	ID         int64      `json:"id"`
 	EntryID    int64      `json:"entry_id"`
+	EntryName  string     `json:"entry_name"` // the listed debtor's name (published with the list)
 	Band       string     `json:"band"`
 	Score      float64    `json:"score"`
 	Tier       string     `json:"tier"`
@@ -290,7 +291,8 @@ type HitFilter struct {
 	Limit  int    // default 200, at most 1000
 }
 
-const hitColumns = `id, entry_id, band, score, tier, reasons, action, business, unit_code, username, place, query_ref, version, court_unit, case_number, at, review, reviewed_by, reviewed_at, review_note`
+const hitColumns = `id, entry_id, band, score, tier, reasons, action, business, unit_code, username, place, query_ref, version, court_unit, case_number, at, review, reviewed_by, reviewed_at, review_note,
+	COALESCE((SELECT e.name FROM credit_entries e WHERE e.id = screen_hits.entry_id), '')`
 
 func scanHit(row interface{ Scan(...any) error }) (Hit, error) {
 	var (
@@ -299,7 +301,7 @@ func scanHit(row interface{ Scan(...any) error }) (Hit, error) {
 		ra sql.NullTime
 	)
 	if err := row.Scan(&h.ID, &h.EntryID, &h.Band, &h.Score, &h.Tier, &h.Reasons, &h.Action, &h.Business, &h.UnitCode, &h.Username, &h.Place, &h.Ref,
-		&v, &h.Court, &h.CaseNumber, &h.At, &h.Review, &h.ReviewedBy, &ra, &h.ReviewNote); err != nil {
+		&v, &h.Court, &h.CaseNumber, &h.At, &h.Review, &h.ReviewedBy, &ra, &h.ReviewNote, &h.EntryName); err != nil {
 		return Hit{}, err
 	}
 	h.Version, h.At = uint64(v), db.Time(h.At)

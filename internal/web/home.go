@@ -29,6 +29,7 @@ func navFor(pr *access.Principal, current string) []navItem {
 		add(access.ActionCreditRead, "/credit", "失信被执行人名单")
 		add(access.ActionCreditRead, "/credit/corrections", "失信信息纠正申请")
 		add(access.ActionCreditImport, "/credit/import", "导入失信名单")
+		add(access.ActionScreenHitRead, "/credit/hits", "失信名单比中线索")
 	}
 	add(access.ActionVehicleFileRead, "/vehicles", "车辆查封档案")
 	if pr.Side == "police" {
