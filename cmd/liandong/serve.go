@@ -243,6 +243,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 		}
 	}
 	go purgeSessions(runCtx, acc, log)
+	go expireCredit(runCtx, credits, log)
 
 	srv, err := web.New(web.Config{Side: cfg.Side, Version: version, SecureCookies: cfg.SecureCookies}, web.Deps{DB: d, Dir: dir, Access: acc, Audit: auditLog, Docs: documents, Matters: engine, Subjects: subjects,
 		Connectors: web.Connectors{Population: sim, ExitEntry: sim, Hotel: sim, Detention: sim}, Vehicles: seals, Credit: credits, Feed: feeds, Screening: screens}, log)
@@ -299,6 +300,27 @@ func purgeSessions(ctx context.Context, acc *access.Service, log *slog.Logger) {
 			log.Warn("purge sessions", "err", err)
 		} else if n > 0 {
 			log.Info("sessions purged", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// expireCredit takes entries whose term ended off the list (失信规定 art.
+// 10 para 2; screening already leaves them out from the end of the term)
+// every ten minutes, so the removal is recorded, fed and audited the same
+// day. Several servers may run it: Expire is idempotent.
+func expireCredit(ctx context.Context, credits *credit.Store, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := credits.Expire(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			log.Warn("credit: expire ended terms", "err", err)
+		} else if n > 0 {
+			log.Info("credit: entries expired", "count", n)
 		}
 		select {
 		case <-ctx.Done():
