@@ -170,7 +170,7 @@ func (s *Service) Screen(ctx context.Context, pr access.Principal, source string
 			return Response{}, err
 		}
 	}
-	err := s.commits.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.commits.Do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, e := range entries {
 			if _, err := s.log.Append(ctx, tx, e); err != nil {
 				return err

@@ -96,7 +96,7 @@ type Service struct {
 	wake       chan struct{}
 
 	rules   atomic.Pointer[ruleSet]
-	commits *committer
+	commits *db.Group // audit entries, hit rows and notifications of concurrent requests: group commit
 	people  *officerCache
 }
 
@@ -104,7 +104,7 @@ type Service struct {
 func New(d *db.DB, store *credit.Store, dir *directory.Store, policy Checker, log *audit.Log, cfg Config) *Service {
 	cfg = cfg.withDefaults()
 	s := &Service{db: d, store: store, dir: dir, policy: policy, log: log, cfg: cfg, wake: make(chan struct{}, 1)}
-	s.commits = newCommitter(d)
+	s.commits = db.NewGroup(d, "screening")
 	s.people = &officerCache{dir: dir, ttl: time.Minute, now: cfg.Now}
 	return s
 }
