@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"liandong/internal/apperr"
+	"liandong/internal/ident"
 )
 
 // MaxSimVehicles is the most vehicles a VehicleSimulator can hold: the
@@ -263,44 +264,12 @@ func simVIN(m vehicleModel, year, code int) string {
 	b := []byte(m.wmi + m.vds + "0")
 	b = append(b, vinYearCodes[(year-1980)%30], vinPlants[code/1_000_000])
 	b = fmt.Appendf(b, "%06d", code%1_000_000)
-	b[8] = vinCheckDigit(b)
+	b[8], _ = ident.VINCheckDigit(string(b)) // the generator only writes allowed characters
 	return string(b)
 }
 
 // vinYearCodes are the model-year codes from 1980, repeating every 30 years.
 const vinYearCodes = "ABCDEFGHJKLMNPRSTVWXY123456789"
-
-// vinCheckDigit is GB 16735's check digit: characters transliterated,
-// weighted by position, summed modulo 11, 10 written X.
-func vinCheckDigit(vin []byte) byte {
-	weights := [17]int{8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2}
-	sum := 0
-	for i, c := range vin[:17] {
-		sum += vinTranslit(c) * weights[i]
-	}
-	if r := sum % 11; r != 10 {
-		return byte('0' + r)
-	}
-	return 'X'
-}
-
-func vinTranslit(c byte) int {
-	switch {
-	case '0' <= c && c <= '9':
-		return int(c - '0')
-	case 'A' <= c && c <= 'H':
-		return int(c-'A') + 1
-	case 'J' <= c && c <= 'N':
-		return int(c-'J') + 1
-	case c == 'P':
-		return 7
-	case c == 'R':
-		return 9
-	case 'S' <= c && c <= 'Z':
-		return int(c-'S') + 2
-	}
-	return 0
-}
 
 // affine is the permutation x ↦ (a·x + b) mod m of [0, m), a coprime to m.
 type affine struct{ m, a, b, ainv int }

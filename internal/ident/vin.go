@@ -52,6 +52,24 @@ func vinCheck(c string) byte {
 	return 'X'
 }
 
+// VINCheckDigit returns the GB 16735 check digit (position 9) for a VIN of
+// 17 allowed characters (whatever stands at position 9 is ignored), for
+// generators of synthetic VINs; false when the VIN is not 17 allowed
+// characters.
+func VINCheckDigit(vin string) (byte, bool) {
+	if len(vin) != 17 {
+		return 0, false
+	}
+	for i := 0; i < 17; i++ {
+		if i != 8 && vinValue(vin[i]) < 0 {
+			return 0, false
+		}
+	}
+	b := []byte(vin)
+	b[8] = '0'
+	return vinCheck(string(b)), true
+}
+
 // ParseVIN validates a VIN and its check digit.
 func ParseVIN(s string) (VIN, error) {
 	const k = KindVIN
