@@ -302,36 +302,11 @@ func validateTakeIntoCustody(p json.RawMessage) error {
 }
 
 // validateRefuseCustody: {"reason": a custodyRefusals code, "detail"}.
-func validateRefuseCustody(p json.RawMessage) error {
-	m, err := object(p)
-	if err != nil {
-		return err
-	}
-	if _, err := oneOf(m, "reason", "不予收押的法定情形", custodyRefusalChoices()); err != nil {
-		return err
-	}
-	return needText(m, "detail", "具体事实（如入所健康检查结论）", 2000)
-}
+var validateRefuseCustody = legalRefusal("不予收押的法定情形", "具体事实（如入所健康检查结论）", custodyRefusalChoices)
 
 // validateArrestFamily: {"notice_digest" (逮捕通知书), "notified",
 // "notified_at", "method"}.
-func validateArrestFamily(p json.RawMessage) error {
-	m, err := object(p)
-	if err != nil {
-		return err
-	}
-	if err := needDigest(m, "notice_digest", "逮捕通知书摘要"); err != nil {
-		return err
-	}
-	if err := needText(m, "notified", "被通知的家属", 100); err != nil {
-		return err
-	}
-	if _, err := needTime(m, "notified_at", "通知时间"); err != nil {
-		return err
-	}
-	_, err = text(m, "method", "通知方式", 100)
-	return err
-}
+var validateArrestFamily = familyNotice("逮捕通知书摘要")
 
 // validateQuestion: {"questioned_at", "place", "note"}.
 func validateQuestion(p json.RawMessage) error {

@@ -291,35 +291,48 @@ func refusalChoices() []choice {
 
 // validateRefuseIntake: {"reason": a connector.RefusalReason code,
 // "detail": the facts}. The basis is the code's; no free-text ground.
-func validateRefuseIntake(p json.RawMessage) error {
-	m, err := object(p)
-	if err != nil {
-		return err
-	}
-	if _, err := oneOf(m, "reason", "不予收拘的法定情形", refusalChoices()); err != nil {
-		return err
-	}
-	return needText(m, "detail", "具体事实（如出生日期、医院诊断）", 2000)
-}
+var validateRefuseIntake = legalRefusal("不予收拘的法定情形", "具体事实（如出生日期、医院诊断）", refusalChoices)
 
 // validateNotifyFamily: {"notice_digest", "notified", "notified_at",
 // "method"}: the 拘留通知书 and whom it reached, how and when.
-func validateNotifyFamily(p json.RawMessage) error {
-	m, err := object(p)
-	if err != nil {
+var validateNotifyFamily = familyNotice("拘留通知书摘要")
+
+// legalRefusal is the Validate of a refusal on a legal ground chosen from
+// choices (拘留所、看守所 may refuse only on the grounds the law lists),
+// with the facts in "detail".
+func legalRefusal(reasonLabel, detailLabel string, choices func() []choice) func(json.RawMessage) error {
+	return func(p json.RawMessage) error {
+		m, err := object(p)
+		if err != nil {
+			return err
+		}
+		if _, err := oneOf(m, "reason", reasonLabel, choices()); err != nil {
+			return err
+		}
+		return needText(m, "detail", detailLabel, 2000)
+	}
+}
+
+// familyNotice is the Validate of a notice to the family: {"notice_digest"
+// (the 通知书 named by noticeLabel), "notified", "notified_at", "method"}.
+func familyNotice(noticeLabel string) func(json.RawMessage) error {
+	return func(p json.RawMessage) error {
+		m, err := object(p)
+		if err != nil {
+			return err
+		}
+		if err := needDigest(m, "notice_digest", noticeLabel); err != nil {
+			return err
+		}
+		if err := needText(m, "notified", "被通知的家属", 100); err != nil {
+			return err
+		}
+		if _, err := needTime(m, "notified_at", "通知时间"); err != nil {
+			return err
+		}
+		_, err = text(m, "method", "通知方式", 100)
 		return err
 	}
-	if err := needDigest(m, "notice_digest", "拘留通知书摘要"); err != nil {
-		return err
-	}
-	if err := needText(m, "notified", "被通知的家属", 100); err != nil {
-		return err
-	}
-	if _, err := needTime(m, "notified_at", "通知时间"); err != nil {
-		return err
-	}
-	_, err = text(m, "method", "通知方式", 100)
-	return err
 }
 
 // validateEarlyRelease: {"decision_digest", "reason"}.
