@@ -88,6 +88,16 @@ func requestBodyFor(path string) map[string]any {
 			"properties": map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}, "case_number": map[string]any{"type": "string"}},
 		}}}}
 	}
+	if path == "/api/v1/credit/imports" {
+		return map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": map[string]any{
+			"type": "object", "required": []string{"file"},
+			"properties": map[string]any{
+				"file":         map[string]any{"type": "string", "contentMediaType": "application/octet-stream", "description": "名单文件（CSV 或 JSON Lines，docs/credit.md）"},
+				"format":       map[string]any{"type": "string", "enum": []string{"csv", "jsonl"}, "description": "不填按文件名判断"},
+				"skip_invalid": map[string]any{"type": "boolean", "description": "跳过有问题的行，只导入合格的行（默认整份拒绝）"},
+			},
+		}}}}
+	}
 	return map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
 }
 
