@@ -22,6 +22,11 @@ type authCache struct {
 	ttl     time.Duration
 	max     int
 	entries map[string]cachedPrincipal
+	// gen counts clears. A caller reads it before it reads the database
+	// and hands it to put, which drops the entry if a clear came in
+	// between: otherwise a request that read a session just before a
+	// logout committed would cache it again just after the logout's clear.
+	gen uint64
 }
 
 type cachedPrincipal struct {
@@ -48,8 +53,19 @@ func (c *authCache) get(key string, now time.Time) (Principal, bool) {
 	return pr, true
 }
 
-// put remembers pr until now+ttl or end, whichever comes first.
-func (c *authCache) put(key string, pr Principal, now, end time.Time) {
+// generation is what to pass to put for a principal about to be read.
+func (c *authCache) generation() uint64 {
+	if c == nil {
+		return 0
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.gen
+}
+
+// put remembers pr until now+ttl or end, whichever comes first, unless the
+// cache was cleared since gen (what was read may predate the change).
+func (c *authCache) put(key string, pr Principal, now, end time.Time, gen uint64) {
 	if c == nil {
 		return
 	}
@@ -58,11 +74,14 @@ func (c *authCache) put(key string, pr Principal, now, end time.Time) {
 		until = end
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
 	if len(c.entries) >= c.max { // bounded: start afresh rather than grow
 		c.entries = map[string]cachedPrincipal{}
 	}
 	c.entries[key] = cachedPrincipal{pr: pr, until: until}
-	c.mu.Unlock()
 }
 
 // clear forgets everything: called after any change that could make a
@@ -73,5 +92,6 @@ func (c *authCache) clear() {
 	}
 	c.mu.Lock()
 	c.entries = map[string]cachedPrincipal{}
+	c.gen++
 	c.mu.Unlock()
 }

@@ -89,9 +89,10 @@ func (s *Service) Authenticate(ctx context.Context, token, source string) (Princ
 		pr.Source = source
 		return pr, nil
 	}
+	gen := s.cache.generation()
 	pr, end, err := s.authenticate(ctx, token, source)
 	if err == nil {
-		s.cache.put(key, pr, now, end)
+		s.cache.put(key, pr, now, end, gen)
 	}
 	return pr, err
 }
