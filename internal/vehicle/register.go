@@ -164,6 +164,12 @@ type Register struct {
 	log *slog.Logger
 
 	idx index
+	// refreshMu orders index refreshes: each reads a vehicle's seals and
+	// sets them as one step, so a refresh that read before another
+	// transaction committed cannot overwrite the newer refresh that
+	// transaction's Committed made (a lift reading [] after another
+	// court's accept set [B] would leave the vehicle unsealed in Check).
+	refreshMu sync.Mutex
 	// full: the next Sync pushes every live seal, not only the ones whose
 	// registry state differs (set at start: the registry may have lost
 	// its marks, as the simulator does on restart).

@@ -71,6 +71,8 @@ func (r *Register) Committed(ctx context.Context, changes ...any) {
 
 // refresh reloads one vehicle's live seals into the index.
 func (r *Register) refresh(ctx context.Context, vin string) error {
+	r.refreshMu.Lock()
+	defer r.refreshMu.Unlock()
 	live, err := r.query(ctx, r.db.Read(), `WHERE vin = $1 AND state IN ('waiting', 'in_force') ORDER BY queue_pos`, vin)
 	if err != nil {
 		return fmt.Errorf("read live seals of a vehicle: %w", err)
