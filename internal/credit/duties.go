@@ -159,6 +159,15 @@ func (w *txw) closeDuty(id int64, by, outcome, note string) error {
 	return nil
 }
 
+// closeOpenDuties closes every duty of the entry still open, with outcome.
+func (w *txw) closeOpenDuties(entryID int64, by, outcome string) error {
+	if _, err := w.tx.ExecContext(w.ctx, `UPDATE credit_duties SET closed_at = $1, closed_by = $2, outcome = $3
+		WHERE entry_id = $4 AND closed_at IS NULL`, w.now, by, outcome, entryID); err != nil {
+		return fmt.Errorf("close the open duties of entry %d: %w", entryID, err)
+	}
+	return nil
+}
+
 // CorrectionRequest is a written correction application (纠正申请) of the
 // listed debtor (art. 11).
 type CorrectionRequest struct {
@@ -334,7 +343,14 @@ func (s *Store) CarryOutCorrection(ctx context.Context, actor access.Principal, 
 				return err
 			}
 		}
-		return w.closeDuty(dutyID, actor.Username, "corrected", note)
+		if err := w.closeDuty(dutyID, actor.Username, "corrected", note); err != nil {
+			return err
+		}
+		if CorrectionGround(d.Reason) == CorrectWrongListing || CorrectionGround(d.Reason) == CorrectCeased {
+			// The entry is off the list: no other duty on it can be done.
+			return w.closeOpenDuties(c.id, actor.Username, "removed")
+		}
+		return nil
 	})
 	if err != nil {
 		return Entry{}, err

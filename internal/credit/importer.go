@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -288,9 +289,28 @@ func (im *importRun) run(ctx context.Context, src io.Reader, format Format) (err
 		for range done {
 		}
 	}()
+	// A panic in the reader or a checking worker ends the import with an
+	// error (and a rollback): these goroutines are not the caller's, so a
+	// recover there (the web import's) would never see it and the whole
+	// process would stop.
+	var (
+		crashMu sync.Mutex
+		crashed error
+	)
+	crash := func(what string) {
+		if p := recover(); p != nil {
+			crashMu.Lock()
+			if crashed == nil {
+				crashed = fmt.Errorf("import: %s: panic: %v\n%s", what, p, debug.Stack())
+			}
+			crashMu.Unlock()
+			cancel()
+		}
+	}
 	var readErr error
 	go func() {
 		defer close(jobs)
+		defer crash("read the file")
 		readErr = readChunks(ctx, src, format, jobs)
 	}()
 	var wg sync.WaitGroup
@@ -301,6 +321,7 @@ func (im *importRun) run(ctx context.Context, src io.Reader, format Format) (err
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer crash("check lines")
 			for ch := range jobs {
 				im.check(ch, now)
 				select {
@@ -333,6 +354,12 @@ func (im *importRun) run(ctx context.Context, src io.Reader, format Format) (err
 				im.progress(lines, max(im.total, lines))
 			}
 		}
+	}
+	crashMu.Lock()
+	err = crashed
+	crashMu.Unlock()
+	if err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err

@@ -385,9 +385,10 @@ func (s *Store) Remove(ctx context.Context, actor access.Principal, id int64, rm
 		if err := w.remove(c, rm.Reason, note, actor.Username); err != nil {
 			return err
 		}
-		if _, err := w.tx.ExecContext(w.ctx, `UPDATE credit_duties SET closed_at = $1, closed_by = $2, outcome = 'removed'
-			WHERE entry_id = $3 AND closed_at IS NULL AND kind = 'removal'`, w.now, actor.Username, id); err != nil {
-			return fmt.Errorf("close the removal duty of entry %d: %w", id, err)
+		// Every duty still open on the entry ends with it: a removal duty
+		// is done, and a correction application has nothing left to act on.
+		if err := w.closeOpenDuties(id, actor.Username, "removed"); err != nil {
+			return err
 		}
 		w.audit(auditEntry(actor, "credit.remove", entryObject(id), c.caseNumber, rm.Reason.Label()+"（"+rm.Reason.Article()+"）"))
 		return nil
@@ -452,12 +453,16 @@ func (s *Store) Extend(ctx context.Context, actor access.Principal, id int64, x 
 				c.termYears, TermYears+MaxExtensionYears-c.termYears)
 		}
 		decided, _ := time.Parse(time.DateOnly, c.decidedOn)
+		// The term in force must not have ended: an entry past its term is
+		// off the list (Active, Lookup) even before the sweep records the
+		// removal, and an extension must not bring it back.
+		oldLast := addYears(decided, c.termYears)
+		if oldExp := time.Date(oldLast.Year(), oldLast.Month(), oldLast.Day()+1, 0, 0, 0, 0, workday.Location()); !w.now.Before(oldExp) {
+			return apperr.New(apperr.Conflict, CodeExtensionBarred, fmt.Sprintf("纳入期限已于 %s 届满，不能延长（第二条第一款）", oldLast.Format(time.DateOnly)))
+		}
 		years := c.termYears + x.Years
 		last := addYears(decided, years)
 		exp := time.Date(last.Year(), last.Month(), last.Day()+1, 0, 0, 0, 0, workday.Location())
-		if !w.now.Before(exp) {
-			return apperr.New(apperr.Conflict, CodeExtensionBarred, "纳入期限已届满，不能延长")
-		}
 		v, err := w.record(id, OpUpdate)
 		if err != nil {
 			return err
