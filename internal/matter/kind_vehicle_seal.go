@@ -251,6 +251,19 @@ func vehicleSealEffects(ctx context.Context, fx *Effects) error {
 		if err != nil {
 			return fmt.Errorf("vehicle seal %d: court %s: %w", m.ID, m.CourtUnit, err)
 		}
+		// Accept ends a seal ahead whose term ran out before the tick did
+		// (art. 27); lapse such seals here first, with their matters' acts,
+		// so no matter is left in force on a seal the register ended.
+		lapsed, err := reg.LapseDue(ctx, fx.Tx, e.At)
+		if err != nil {
+			return err
+		}
+		if len(lapsed) > 0 {
+			fx.AfterCommit(func(ctx context.Context) { reg.Committed(ctx, lapsed) })
+			if err := lapseActs(fx, lapsed); err != nil {
+				return err
+			}
+		}
 		s, err := reg.Accept(ctx, fx.Tx, vehicle.SealRequest{Vehicle: p.Vehicle, CourtUnit: m.CourtUnit, CourtName: court.Name,
 			CaseNumber: m.CaseNumber, MatterID: m.ID, DocumentDigest: p.NoticeDigest, TermMonths: p.TermMonths}, e.At)
 		if err != nil {
@@ -432,14 +445,20 @@ func vehicleSealSweep(ctx context.Context, sw *Sweep) error {
 		return nil
 	}
 	sw.AfterCommit(func(ctx context.Context) { reg.Committed(ctx, changes) })
+	return lapseActs(sw, changes)
+}
+
+// lapseActs queues each lapsed seal's lapse and the promoted seal's
+// take_effect on their matters.
+func lapseActs(q systemQueue, changes []vehicle.Change) error {
 	for _, ch := range changes {
 		if ch.Ended.MatterID != 0 {
-			if err := sw.System(ch.Ended.MatterID, ActionSealLapse, sealFacts(ch.Ended), nil); err != nil {
+			if err := q.System(ch.Ended.MatterID, ActionSealLapse, sealFacts(ch.Ended), nil); err != nil {
 				return err
 			}
 		}
 		if p := ch.Promoted; p != nil {
-			if err := takeEffect(sw, *p, true); err != nil {
+			if err := takeEffect(q, *p, true); err != nil {
 				return err
 			}
 		}

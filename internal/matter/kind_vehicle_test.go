@@ -308,3 +308,39 @@ func TestVehicleControlInterceptionHandover_S_VEH_5(t *testing.T) {
 		}
 	})
 }
+
+// TestVehicleSealLapsedAtAcceptance: a seal whose term ended before the
+// scheduler's tick, ended by another court's acceptance on the same
+// vehicle, still gets its matter's lapse, and the waiting seal the register
+// promoted gets its take_effect (otherwise the matters stay in force and
+// waiting for ever, and the next tick cannot lapse the promoted one).
+func TestVehicleSealLapsedAtAcceptance(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		const v = 11
+		a := f.act(t, "cgs", f.sealFor(t, "officer", caseNo, v, "ga411600-jj-cgs").ID, matter.ActionAcceptSeal)
+		b := f.act(t, "cgs", f.sealFor(t, "otherjudge", "（2025）豫1621执33号", v, "ga411600-jj-cgs").ID, matter.ActionAcceptSeal)
+		// a's 12-month term ends; no tick runs before the third court's
+		// seal is accepted.
+		f.clock.Set(t0.AddDate(1, 0, 1))
+		c := f.act(t, "cgs", f.sealFor(t, "luyijudge", "（2025）豫1628执44号", v, "ga411600-jj-cgs").ID, matter.ActionAcceptSeal)
+		a, _ = f.en.Get(ctx, f.pr("officer"), a.ID)
+		b, _ = f.en.Get(ctx, f.pr("otherjudge"), b.ID)
+		for _, tc := range []struct {
+			name      string
+			got, want matter.State
+		}{
+			{"first (term ended)", a.State, matter.VehicleSealLapsed},
+			{"second (promoted)", b.State, matter.VehicleSealInForce},
+			{"third (behind the second)", c.State, matter.VehicleSealWaiting},
+		} {
+			if tc.got != tc.want {
+				t.Errorf("%s: %s, want %s", tc.name, tc.got, tc.want)
+			}
+		}
+		if _, err := f.en.Tick(ctx, f.clock.Now()); err != nil {
+			t.Errorf("tick after the acceptance: %v", err)
+		}
+	})
+}
