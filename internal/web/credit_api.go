@@ -119,6 +119,9 @@ func (s *Server) apiCreditSearch(w http.ResponseWriter, r *http.Request, rq *req
 	if err != nil {
 		return err
 	}
+	if err := s.auditCreditSearch(r.Context(), r, rq, sq, len(res.Entries)); err != nil {
+		return err
+	}
 	now := time.Now()
 	items := make([]creditEntryJSON, len(res.Entries))
 	for i, e := range res.Entries {

@@ -24,6 +24,7 @@ import (
 
 	"liandong/internal/access"
 	"liandong/internal/apperr"
+	"liandong/internal/audit"
 	"liandong/internal/credit"
 	"liandong/internal/ident"
 	"liandong/internal/workday"
@@ -399,6 +400,9 @@ func (s *Server) creditEntryData(r *http.Request, rq *request, id int64, failed 
 	if err != nil {
 		return creditEntryData{}, err
 	}
+	if err := s.auditCreditRead(ctx, r, rq, e); err != nil {
+		return creditEntryData{}, err
+	}
 	events, err := s.credit.History(ctx, pr, id)
 	if err != nil {
 		return creditEntryData{}, err
@@ -532,6 +536,8 @@ func (s *Server) creditListPage(w http.ResponseWriter, r *http.Request, rq *requ
 			return err
 		}
 		d.Error, status = e, statusOf(err)
+	} else if err := s.auditCreditSearch(r.Context(), r, rq, sq, len(res.Entries)); err != nil {
+		return err
 	}
 	now := time.Now()
 	for _, e := range res.Entries {
@@ -843,6 +849,9 @@ func (s *Server) creditCorrectionsData(r *http.Request, rq *request, failed stri
 	sc, err := s.creditScope(ctx, pr)
 	if err != nil {
 		return creditCorrectionsData{}, err
+	}
+	if _, err := s.audit.Record(ctx, s.entry(r, rq, "credit.corrections_read", "credit:corrections", audit.OK, "courts="+strings.Join(sc.Courts, ","))); err != nil {
+		return creditCorrectionsData{}, fmt.Errorf("audit reading the corrections: %w", err)
 	}
 	var d creditCorrectionsData
 	now := time.Now()

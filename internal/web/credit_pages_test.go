@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"liandong/internal/audit"
 	"liandong/internal/db"
 	"liandong/internal/db/dbtest"
 	"liandong/internal/directory"
@@ -188,6 +190,25 @@ func TestCreditPagesAndAPI(t *testing.T) {
 		}
 		if s := h.creditSearch(off, "case_number="+url.QueryEscape("(2026)豫1602执3号")); s.Total != 1 || s.Entries[0].Name != "张伟" {
 			t.Errorf("search by case: %+v", s)
+		}
+		// Reading the list is audited (S-SEC-1); a searched number only masked.
+		if res := h.call("GET", "/api/v1/credit/entries/"+strconv.FormatInt(li, 10), off, "", nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("entry: %d", res.StatusCode)
+		}
+		searches, _, err := h.audit.Search(context.Background(), audit.Query{ActionPrefix: "credit.search", Limit: audit.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		masked := false
+		for _, e := range searches {
+			if strings.Contains(e.Detail, num) || strings.Contains(e.Detail, wide) {
+				t.Errorf("the audit log holds the searched number in clear: %s", e.Detail)
+			}
+			masked = masked || (e.Username == "chfy" && strings.Contains(e.Detail, "id=") && strings.Contains(e.Detail, "rows=1"))
+		}
+		reads, _, err := h.audit.Search(context.Background(), audit.Query{ActionPrefix: "credit.entry_read", Limit: audit.MaxLimit})
+		if err != nil || !masked || len(reads) == 0 || reads[0].Object != "credit:"+strconv.FormatInt(li, 10) {
+			t.Errorf("list reads not audited: searches %d (number search found: %v), reads %+v, %v", len(searches), masked, reads, err)
 		}
 		if res := h.call("GET", "/api/v1/credit/entries?id_number=12345", off, "", nil); errorCode(res) != "credit.invalid" {
 			t.Errorf("a malformed number is not refused as such")
