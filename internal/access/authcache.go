@@ -95,3 +95,8 @@ func (c *authCache) clear() {
 	c.gen++
 	c.mu.Unlock()
 }
+
+// AccountChanged empties the authentication cache: call it after changing
+// an account outside this service (a user disabled or enabled in the
+// directory), so the change takes effect at once on this server.
+func (s *Service) AccountChanged() { s.cache.clear() }

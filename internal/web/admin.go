@@ -171,6 +171,7 @@ func (s *Server) userSetActive(w http.ResponseWriter, r *http.Request, rq *reque
 	}
 	if err == nil {
 		err = s.dir.SetActive(r.Context(), u.Username, active)
+		s.acc.AccountChanged() // a disabled user's sessions and tokens stop at once
 	}
 	if err == nil {
 		action := "user.disable"
