@@ -218,10 +218,16 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	// Screening (S-CREDIT-1) keeps its index of the list current from the
 	// change feed: at once for changes made here (OnChange), by LISTEN on
 	// PostgreSQL for other servers' changes, and by a 1-second poll.
-	var screens *screening.Service
+	var (
+		screens *screening.Service
+		feeds   *feed.Feed
+	)
 	credits := credit.NewStore(d, pii.New(ring), acc.Policy(), auditLog, credit.Options{OnChange: func(v uint64) {
 		if screens != nil {
 			screens.Notify(v)
+		}
+		if feeds != nil {
+			feeds.Poke() // webhook deliveries go out at once rather than at the next poll
 		}
 	}})
 	screens = screening.New(d, credits, dir, acc.Policy(), auditLog, screening.Config{Logger: log})
@@ -230,7 +236,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, seed seedF
 	}
 	// The change feed for police systems and its webhook deliveries
 	// (internal/feed): signed with the node key, resumable, polled.
-	feeds := feed.New(d, credits, keys, auditLog, feed.Config{Logger: log})
+	feeds = feed.New(d, credits, keys, auditLog, feed.Config{Logger: log})
 	go func() { _ = feeds.Run(runCtx) }()
 	if cfg.Side == "all" {
 		go func() { _ = matter.NewLoopback(engine).Run(runCtx, 2*time.Second) }()

@@ -77,7 +77,7 @@ func (g *Group) flush() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	err := g.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, w := range batch {
-			if err := w.fn(ctx, tx); err != nil {
+			if err := safely(ctx, tx, w.fn); err != nil {
 				return err
 			}
 		}
@@ -85,7 +85,7 @@ func (g *Group) flush() {
 	})
 	if err != nil && len(batch) > 1 {
 		for _, w := range batch {
-			err := g.db.Tx(ctx, func(tx *sql.Tx) error { return w.fn(ctx, tx) })
+			err := g.db.Tx(ctx, func(tx *sql.Tx) error { return safely(ctx, tx, w.fn) })
 			if err != nil {
 				err = fmt.Errorf("%s: commit: %w", g.name, err)
 			}
@@ -110,4 +110,16 @@ func (g *Group) flush() {
 	if more {
 		go g.flush()
 	}
+}
+
+// safely runs fn, turning a panic into an error: a panicking request must
+// fail itself, not leave the group running for ever with every later
+// caller waiting.
+func safely(ctx context.Context, tx *sql.Tx, fn func(context.Context, *sql.Tx) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in grouped work: %v", p)
+		}
+	}()
+	return fn(ctx, tx)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"liandong/internal/db"
 	"liandong/internal/db/dbtest"
@@ -50,4 +51,26 @@ func TestGroupCommitsConcurrentWork(t *testing.T) {
 			t.Errorf("%d rows, want 60 (the 4 failing pieces rolled back): %v", n, err)
 		}
 	})
+}
+
+// TestGroupSurvivesAPanic: work that panics fails its own caller with an
+// error, and the group keeps serving the next callers.
+func TestGroupSurvivesAPanic(t *testing.T) {
+	d := dbtest.SQLite(t)
+	g := db.NewGroup(d, "test")
+	ctx := context.Background()
+	err := g.Do(ctx, func(context.Context, *sql.Tx) error { panic("boom") })
+	if err == nil {
+		t.Fatal("a panicking piece of work reported success")
+	}
+	done := make(chan error, 1)
+	go func() { done <- g.Do(ctx, func(context.Context, *sql.Tx) error { return nil }) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("the next work: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the group hangs after a panic")
+	}
 }

@@ -219,7 +219,12 @@ func vehicleSealEffects(ctx context.Context, fx *Effects) error {
 	switch e.Type {
 	case ActionCreate:
 		// The vehicle must be in the registry: say so to the court now,
-		// not at acceptance.
+		// not at acceptance. A creation received from the court's node is
+		// already recorded there: refusing it here would block the link;
+		// an unknown vehicle surfaces at acceptance instead.
+		if fx.Received {
+			return nil
+		}
 		reg, err := register(en)
 		if err != nil {
 			return err

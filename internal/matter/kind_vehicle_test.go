@@ -344,3 +344,30 @@ func TestVehicleSealLapsedAtAcceptance(t *testing.T) {
 		}
 	})
 }
+
+// TestTickMarksClocksWhenASweepFails: a sweep that cannot do its
+// automatic act (here a seal lapsing on a matter that is not in force) is
+// reported, and every other matter's overdue clocks are still marked.
+func TestTickMarksClocksWhenASweepFails(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		l := f.create(t) // a locate: 3 working days to answer
+		s := f.sealFor(t, "officer", caseNo, 21, "ga411602")
+		f.act(t, "handler", s.ID, matter.ActionAcceptSeal)
+		// Break the seal matter: the register says in force, the matter
+		// row says withdrawn, so the lapse act is not allowed.
+		if _, err := d.Write().ExecContext(ctx, `UPDATE matters SET state = 'withdrawn' WHERE id = $1`, s.ID); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(t0.AddDate(2, 0, 0))
+		_, err := f.en.Tick(ctx, f.clock.Now())
+		if err == nil {
+			t.Error("the failed sweep was not reported")
+		}
+		m, _ := f.en.Get(ctx, f.pr("officer"), l.ID)
+		if !m.Overdue {
+			t.Error("a failed sweep stopped the locate's clock from being marked overdue")
+		}
+	})
+}

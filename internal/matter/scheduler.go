@@ -64,10 +64,12 @@ func (en *Engine) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 	var res TickResult
 	// Automatic acts first, so that a lapsed seal's clock is stopped rather
 	// than reported overdue.
-	n, err := en.sweep(ctx, now)
+	// A failing sweep is reported but does not stop the clocks of every
+	// other matter from being marked and escalated.
+	n, sweepErr := en.sweep(ctx, now)
 	res.Automatic = n
-	if err != nil {
-		return res, err
+	if sweepErr != nil {
+		en.cfg.Logger.Error("matter scheduler: sweep", "err", sweepErr)
 	}
 	over, err := en.dueClocks(ctx, `d.overdue_at IS NULL AND d.due_at < $1`, now)
 	if err != nil {
@@ -103,7 +105,7 @@ func (en *Engine) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 			res.Escalated++
 		}
 	}
-	return res, nil
+	return res, sweepErr
 }
 
 func (en *Engine) dueClocks(ctx context.Context, cond string, t time.Time) ([]dueClock, error) {
