@@ -316,11 +316,13 @@ func purgeSessions(ctx context.Context, acc *access.Service, log *slog.Logger) {
 }
 
 // expireCredit takes entries whose term ended off the list (失信规定 art.
-// 10 para 2; screening already leaves them out from the end of the term)
-// every ten minutes, so the removal is recorded, fed and audited the same
-// day. Several servers may run it: Expire is idempotent.
+// 10 para 2) every minute, so the removal is recorded, fed and audited at
+// once and the screening index drops the entry — until then a screen that
+// finds it answers "none" after the database check, even when the same
+// person is listed in another case. Several servers may run it: Expire is
+// idempotent.
 func expireCredit(ctx context.Context, credits *credit.Store, log *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
+	t := time.NewTicker(time.Minute)
 	defer t.Stop()
 	for {
 		if n, err := credits.Expire(ctx, time.Now()); err != nil && ctx.Err() == nil {
