@@ -165,6 +165,32 @@ func (c *Current) ScreenBatch(qs []Query, out []Result) {
 	}
 }
 
+// ScreenExcluding screens q as Screen does, leaving out the entries in
+// exclude as if they were removed. A caller that found an entry no longer
+// listed (removed or past its term before this index heard of it) uses it
+// to ask whether the person is listed under another entry.
+func (c *Current) ScreenExcluding(q Query, exclude []int64) Result {
+	v := c.v.Load()
+	m := make(mask, len(v.masked)+len(exclude))
+	for id := range v.masked {
+		m[id] = struct{}{}
+	}
+	ex := make(mask, len(exclude))
+	for _, id := range exclude {
+		m[id] = struct{}{}
+		ex[id] = struct{}{}
+	}
+	pq := parseQuery(q, v.base.today)
+	r := v.base.screen(&pq, m)
+	if v.delta != nil {
+		if d := v.delta.screen(&pq, ex); rank(d) > rank(r) || rank(d) == rank(r) && d.Score > r.Score {
+			r = d
+		}
+	}
+	r.Ref, r.Version = q.Ref, v.version
+	return r
+}
+
 func (v *view) screen(q Query) Result {
 	pq := parseQuery(q, v.base.today)
 	r := v.base.screen(&pq, v.masked)

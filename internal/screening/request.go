@@ -146,10 +146,17 @@ func (s *Service) Screen(ctx context.Context, pr access.Principal, source string
 		}
 		le, ok := listed[r.EntryID]
 		if !ok {
-			// Removed or past its term since the index last heard: never a hit.
-			*r = screen.Result{Ref: r.Ref, Band: screen.BandNone, Tier: screen.TierNone, Reasons: []string{"未比中名单"}, Version: r.Version}
-			out.Actions[i] = None
-			continue
+			// Removed or past its term since the index last heard: never a
+			// hit. The same person may be listed under another entry (another
+			// case): screen again without the entries found gone.
+			var err error
+			if *r, le, ok, err = s.rescreen(ctx, c, req.Queries[i], r.EntryID); err != nil {
+				return Response{}, err
+			}
+			if !ok {
+				out.Actions[i] = None
+				continue
+			}
 		}
 		act := rule.OnHit
 		if r.Band == screen.BandHit {
@@ -190,6 +197,32 @@ func (s *Service) Screen(ctx context.Context, pr access.Principal, source string
 		return Response{}, err
 	}
 	return out, nil
+}
+
+// maxRescreens bounds how many entries found gone one query may skip.
+const maxRescreens = 3
+
+// rescreen screens q again leaving out gone (an entry the database says is
+// no longer listed) and any further entry found gone, up to maxRescreens
+// times; ok is false when nothing listed remains.
+func (s *Service) rescreen(ctx context.Context, c *screen.Current, q screen.Query, gone int64) (screen.Result, listedEntry, bool, error) {
+	exclude := []int64{gone}
+	for range maxRescreens {
+		r := c.ScreenExcluding(q, exclude)
+		if r.Band == screen.BandNone {
+			break
+		}
+		listed, err := s.listed(ctx, []int64{r.EntryID})
+		if err != nil {
+			return screen.Result{}, listedEntry{}, false, err
+		}
+		if le, ok := listed[r.EntryID]; ok {
+			return r, le, true, nil
+		}
+		exclude = append(exclude, r.EntryID)
+	}
+	v := c.Version()
+	return screen.Result{Ref: q.Ref, Band: screen.BandNone, Tier: screen.TierNone, Reasons: []string{"未比中名单"}, Version: v}, listedEntry{}, false, nil
 }
 
 // listedEntry is what the database says of an entry that hit.

@@ -385,3 +385,41 @@ func TestRulesAndHits(t *testing.T) {
 
 // fakeHash is a well-formed argon2id hash nobody logs in with.
 const fakeHash = "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"
+
+// TestListedUnderAnotherCase: a debtor listed in two cases, one of which
+// has just left the list behind the index's back (its term ended, no sweep
+// yet): the screen does not answer "none" — it finds the other entry.
+func TestListedUnderAnotherCase(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		f := newFixture(t, d)
+		first, err := f.store.Add(ctx, officer, person("张三", idZhang, 11))
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := f.store.Add(ctx, officer, person("张三", idZhang, 12))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := f.service(t, ctx)
+		r, _ := screenOne(t, s, screen.Query{Ref: "q", Name: "张三", IDNumber: idZhang})
+		if r.Band != screen.BandHit {
+			t.Fatalf("listed twice: %+v", r)
+		}
+		// Whichever entry the index answers with leaves the list in the
+		// database only (as at the end of a term, before the sweep).
+		gone, other := first.ID, second.ID
+		if r.EntryID == second.ID {
+			gone, other = second.ID, first.ID
+		}
+		if _, err := d.Write().ExecContext(ctx, `UPDATE credit_entries SET state = 'removed' WHERE id = $1`, gone); err != nil {
+			t.Fatal(err)
+		}
+		r, _ = screenOne(t, s, screen.Query{Ref: "q", Name: "张三", IDNumber: idZhang})
+		if r.Band != screen.BandHit || r.EntryID != other {
+			t.Errorf("after entry %d left the list: %+v, want a hit on %d", gone, r, other)
+		}
+	})
+}
