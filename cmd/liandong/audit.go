@@ -68,31 +68,11 @@ const auditArchiveHelp = `liandong audit archive —— 归档早期审计记录
 
 // cmdAudit runs liandong audit verify|export|archive.
 func cmdAudit(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || isHelp(args[0]) {
-		fmt.Fprint(stdout, auditHelp)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
-	}
-	switch args[0] {
-	case "verify":
-		return auditVerify(args[1:], stdout, stderr)
-	case "export":
-		return auditExport(args[1:], stdout, stderr)
-	case "archive":
-		return auditArchive(args[1:], stdout, stderr)
-	}
-	fmt.Fprintf(stderr, "未知子命令“%s”。\n\n%s", args[0], auditHelp)
-	return 2
+	return runSub(args, auditHelp, map[string]verb{"verify": auditVerify, "export": auditExport, "archive": auditArchive}, stdout, stderr)
 }
 
-// auditEnv is an open database with its audit log.
-type auditEnv struct {
-	d    *db.DB
-	keys *signer.Store
-	log  *audit.Log
-}
+// auditEnv is an open database with its keys and audit log.
+type auditEnv = nodeEnv
 
 // openAudit opens an existing database (it never creates an empty one:
 // verifying a mistyped folder must not report a clean, empty log), applies
@@ -103,21 +83,7 @@ func openAudit(ctx context.Context, target, keyFile string) (*auditEnv, error) {
 			return nil, apperr.Invalidf("db", "audit.no_database", "数据目录 %s 中没有数据库文件 %s", target, db.SQLiteFile)
 		}
 	}
-	d, err := db.Open(ctx, target)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := d.Migrate(ctx); err != nil {
-		d.Close()
-		return nil, err
-	}
-	ring, err := openKeyring(target, keyFile)
-	if err != nil {
-		d.Close()
-		return nil, fmt.Errorf("密钥文件: %w", err)
-	}
-	keys := signer.NewStore(d, ring)
-	return &auditEnv{d: d, keys: keys, log: audit.New(d, keys, audit.Options{})}, nil
+	return openNode(ctx, target, keyFile)
 }
 
 func auditVerify(args []string, stdout, stderr io.Writer) int {

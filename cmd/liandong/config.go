@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -8,8 +9,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"liandong/internal/audit"
 	"liandong/internal/db"
 	"liandong/internal/keyring"
+	"liandong/internal/signer"
 )
 
 // Config is the server configuration, built once from flags and LIANDONG_*
@@ -112,4 +115,53 @@ func openKeyring(dbTarget, keyFile string) (*keyring.Ring, error) {
 	}
 	ring, _, err := keyring.LoadOrCreate(path)
 	return ring, err
+}
+
+// verb runs a subcommand with its arguments.
+type verb func(args []string, stdout, stderr io.Writer) int
+
+// runSub runs the subcommand args[0] names: with none it prints help and
+// fails (2), with --help it prints help; an unknown one is an error that
+// names it.
+func runSub(args []string, help string, subs map[string]verb, stdout, stderr io.Writer) int {
+	if len(args) == 0 || isHelp(args[0]) {
+		fmt.Fprint(stdout, help)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	if run, ok := subs[args[0]]; ok {
+		return run(args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "未知子命令“%s”。\n\n%s", args[0], help)
+	return 2
+}
+
+// nodeEnv is this node's database, migrated, with its key file, node keys
+// and audit log: what the console verbs work with.
+type nodeEnv struct {
+	d    *db.DB
+	ring *keyring.Ring
+	keys *signer.Store
+	log  *audit.Log
+}
+
+// openNode opens target, applies the migrations and loads the key file.
+func openNode(ctx context.Context, target, keyFile string) (*nodeEnv, error) {
+	d, err := db.Open(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	ring, err := openKeyring(target, keyFile)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("密钥文件: %w", err)
+	}
+	keys := signer.NewStore(d, ring)
+	return &nodeEnv{d: d, ring: ring, keys: keys, log: audit.New(d, keys, audit.Options{})}, nil
 }

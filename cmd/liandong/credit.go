@@ -14,12 +14,9 @@ import (
 	"golang.org/x/term"
 
 	"liandong/internal/access"
-	"liandong/internal/audit"
 	"liandong/internal/credit"
-	"liandong/internal/db"
 	"liandong/internal/directory"
 	"liandong/internal/pii"
-	"liandong/internal/signer"
 )
 
 const creditHelp = `liandong credit —— 失信被执行人名单
@@ -61,27 +58,8 @@ const creditExpireHelp = `liandong credit expire —— 删除纳入期限届满
 
 // cmdCredit runs liandong credit import|expire|screen|gen|eval.
 func cmdCredit(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || isHelp(args[0]) {
-		fmt.Fprint(stdout, creditHelp)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
-	}
-	switch args[0] {
-	case "import":
-		return creditImport(args[1:], stdout, stderr)
-	case "expire":
-		return creditExpire(args[1:], stdout, stderr)
-	case "screen":
-		return creditScreen(args[1:], stdout, stderr)
-	case "gen":
-		return creditGen(args[1:], stdout, stderr)
-	case "eval":
-		return creditEval(args[1:], stdout, stderr)
-	}
-	fmt.Fprintf(stderr, "未知子命令“%s”。\n\n%s", args[0], creditHelp)
-	return 2
+	return runSub(args, creditHelp, map[string]verb{"import": creditImport, "expire": creditExpire, "screen": creditScreen,
+		"gen": creditGen, "eval": creditEval}, stdout, stderr)
 }
 
 // hostOperator allows every act: whoever runs the command on the host
@@ -95,31 +73,22 @@ func (hostOperator) Check(context.Context, access.Principal, access.Action, acce
 
 // creditEnv is an open database with the list store.
 type creditEnv struct {
-	d     *db.DB
+	*nodeEnv
 	store *credit.Store
-	log   *audit.Log
 }
 
+// openCredit opens (or creates) the database with the Zhoukou directory,
+// which the list's courts are checked against.
 func openCredit(ctx context.Context, target, keyFile string) (*creditEnv, error) {
-	d, err := db.Open(ctx, target)
+	n, err := openNode(ctx, target, keyFile)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := d.Migrate(ctx); err != nil {
-		d.Close()
+	if _, err := directory.NewStore(n.d).LoadZhoukou(ctx); err != nil {
+		n.d.Close()
 		return nil, err
 	}
-	if _, err := directory.NewStore(d).LoadZhoukou(ctx); err != nil {
-		d.Close()
-		return nil, err
-	}
-	ring, err := openKeyring(target, keyFile)
-	if err != nil {
-		d.Close()
-		return nil, fmt.Errorf("密钥文件: %w", err)
-	}
-	log := audit.New(d, signer.NewStore(d, ring), audit.Options{})
-	return &creditEnv{d: d, log: log, store: credit.NewStore(d, pii.New(ring), hostOperator{}, log, credit.Options{})}, nil
+	return &creditEnv{nodeEnv: n, store: credit.NewStore(n.d, pii.New(n.ring), hostOperator{}, n.log, credit.Options{})}, nil
 }
 
 // cliPrincipal is the operator as the audit log records them.
