@@ -67,6 +67,15 @@ func isClear(stored []byte) bool { return len(stored) > 0 && stored[0] == '{' }
 // requires a sealed value, so a clear value slipped into a table later does
 // not open rather than being trusted.
 func (en *Engine) sealLegacy(ctx context.Context) (int, error) {
+	// Once done, recorded: a start-up then costs one indexed read, not a
+	// scan of every event and envelope.
+	var done int
+	if err := en.db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM node_tasks WHERE name = $1`, legacyTask).Scan(&done); err != nil {
+		return 0, fmt.Errorf("seal clear payloads: %w", err)
+	}
+	if done > 0 {
+		return 0, nil
+	}
 	sealed := 0
 	for _, t := range []struct {
 		table, key, eventID, col, where string
@@ -128,8 +137,15 @@ func (en *Engine) sealLegacy(ctx context.Context) (int, error) {
 			return sealed, fmt.Errorf("seal clear %s.%s: %w", t.table, t.col, err)
 		}
 	}
+	if _, err := en.db.Write().ExecContext(ctx, `INSERT INTO node_tasks (name, done_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
+		legacyTask, db.Now()); err != nil {
+		return sealed, fmt.Errorf("seal clear payloads: record done: %w", err)
+	}
 	return sealed, nil
 }
+
+// legacyTask names the start-up sealing in node_tasks.
+const legacyTask = "matter.seal_clear_payloads"
 
 // clearBlob is a condition true for a bytes column whose first byte is
 // '{', per engine.

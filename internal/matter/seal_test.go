@@ -73,5 +73,16 @@ func TestPayloadsSealedAtRest(t *testing.T) {
 		if n, err := f.en.SealLegacy(ctx); err != nil || n != 0 {
 			t.Errorf("second sealing: %d rows, %v", n, err)
 		}
+		// Once recorded as done, a restart does not scan again: a clear row
+		// slipped in later is not sealed (and does not open).
+		if _, err := d.Write().ExecContext(ctx, `UPDATE matter_events SET payload = $1 WHERE matter_id = $2 AND seq = 1`, `{"note":"后来写入的明文"}`, third.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := f.en.SealLegacyAsAtStart(ctx); err != nil || n != 0 {
+			t.Errorf("a restart scanned again: %d rows, %v", n, err)
+		}
+		if _, err := f.en.Timeline(ctx, f.pr("officer"), third.ID); err == nil {
+			t.Error("a clear payload written after the sealing was trusted")
+		}
 	})
 }
