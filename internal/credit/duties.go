@@ -214,11 +214,7 @@ func (s *Store) RequestCorrection(ctx context.Context, actor access.Principal, i
 			return err
 		}
 		detail := fmt.Sprintf("纠正申请：%s；应于 %s 前审查", req.Ground.Label(), due.In(workday.Location()).Format("2006-01-02 15:04"))
-		if err := w.event(id, actor.Username, "correction_requested", "第十一条、第十二条", detail); err != nil {
-			return err
-		}
-		w.audit(auditEntry(actor, "credit.correction_request", entryObject(id), c.caseNumber, detail))
-		return nil
+		return w.recorded(actor, id, c.caseNumber, "correction_requested", "第十一条、第十二条", "credit.correction_request", detail)
 	})
 	if err != nil {
 		return Duty{}, err
@@ -274,11 +270,7 @@ func (s *Store) ReviewCorrection(ctx context.Context, actor access.Principal, du
 			}
 			detail = fmt.Sprintf("纠正申请理由不成立，决定驳回：%s；申请人可自决定书送达之日起%d日内向上一级人民法院申请复议，复议期间不停止原决定的执行", note, ReconsiderationDays)
 		}
-		if err := w.event(c.id, actor.Username, "correction_reviewed", "第十二条", detail); err != nil {
-			return err
-		}
-		w.audit(auditEntry(actor, "credit.correction_review", entryObject(c.id), c.caseNumber, detail))
-		return nil
+		return w.recorded(actor, c.id, c.caseNumber, "correction_reviewed", "第十二条", "credit.correction_review", detail)
 	})
 	if err != nil {
 		return Duty{}, err
@@ -395,14 +387,8 @@ func (s *Store) RecordRepair(ctx context.Context, actor access.Principal, id int
 			return fmt.Errorf("record repair of entry %d: %w", id, err)
 		}
 		detail := "信用修复：" + measure
-		if note != "" {
-			detail += "；" + note
-		}
-		if err := w.event(id, actor.Username, "repaired", "S-CREDIT-2", detail); err != nil {
-			return err
-		}
-		w.audit(auditEntry(actor, "credit.repair", entryObject(id), c.caseNumber, detail))
-		return nil
+		detail = withNote(detail, note)
+		return w.recorded(actor, id, c.caseNumber, "repaired", "S-CREDIT-2", "credit.repair", detail)
 	})
 	if err != nil {
 		return Entry{}, err

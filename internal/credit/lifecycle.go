@@ -472,14 +472,8 @@ func (s *Store) Extend(ctx context.Context, actor access.Principal, id int64, x 
 			return fmt.Errorf("extend entry %d: %w", id, err)
 		}
 		detail := fmt.Sprintf("延长 %d 年，纳入期限共 %d 年，至 %s 届满；理由：%s", x.Years, years, last.Format(time.DateOnly), x.Reason.Label())
-		if note != "" {
-			detail += "；" + note
-		}
-		if err := w.event(id, actor.Username, "extended", "第二条第一款", detail); err != nil {
-			return err
-		}
-		w.audit(auditEntry(actor, "credit.extend", entryObject(id), c.caseNumber, detail))
-		return nil
+		detail = withNote(detail, note)
+		return w.recorded(actor, id, c.caseNumber, "extended", "第二条第一款", "credit.extend", detail)
 	})
 	if err != nil {
 		return Entry{}, err
@@ -604,14 +598,8 @@ func (w *txw) update(id int64, actor access.Principal, sets []string, args []any
 	if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {
 		return fmt.Errorf("update entry %d: %w", id, err)
 	}
-	if note != "" {
-		detail += "；" + note
-	}
-	if err := w.event(id, actor.Username, "updated", "第九条第二款", detail); err != nil {
-		return err
-	}
-	w.audit(auditEntry(actor, "credit.update", entryObject(id), c.caseNumber, detail))
-	return nil
+	detail = withNote(detail, note)
+	return w.recorded(actor, id, c.caseNumber, "updated", "第九条第二款", "credit.update", detail)
 }
 
 // patchSQL validates p and returns the SET clauses.

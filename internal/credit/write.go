@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"liandong/internal/access"
 	"liandong/internal/audit"
 	"liandong/internal/db"
 	"liandong/internal/pii"
@@ -105,6 +106,24 @@ func (w *txw) record(id int64, op Op) (uint64, error) {
 
 // audit queues an audit entry, appended after all other statements.
 func (w *txw) audit(e audit.Entry) { w.audits = append(w.audits, e) }
+
+// recorded writes an act on entry id to its history and, with the same
+// words, to the audit log (with the case number as the purpose).
+func (w *txw) recorded(actor access.Principal, id int64, caseNumber, act, article, action, detail string) error {
+	if err := w.event(id, actor.Username, act, article, detail); err != nil {
+		return err
+	}
+	w.audit(auditEntry(actor, action, entryObject(id), caseNumber, detail))
+	return nil
+}
+
+// withNote appends the officer's note to an act's description.
+func withNote(detail, note string) string {
+	if note == "" {
+		return detail
+	}
+	return detail + "；" + note
+}
 
 // event adds a line to an entry's history.
 func (w *txw) event(id int64, by, act, article, detail string) error {
