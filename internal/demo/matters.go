@@ -128,11 +128,10 @@ type spec struct {
 }
 
 type loader struct {
-	env          MatterEnv
-	vehiclePlate string // the plate of the vehicle spec being filed
-	people       []connector.SimPerson
-	prs          map[string]access.Principal
-	subjects     map[int]int64
+	env      MatterEnv
+	people   []connector.SimPerson
+	prs      map[string]access.Principal
+	subjects map[int]int64
 }
 
 // pr logs the demo user in (once) and returns the session's principal:
@@ -223,12 +222,11 @@ func (l *loader) file(ctx context.Context, s spec) (int, error) {
 		at := time.Now().Add(-s.longAgo)
 		en = l.env.Matters.WithNow(func() time.Time { return at })
 	}
+	var plate string
 	if s.vehicle > 0 {
-		plate, err := l.plate(s.vehicle - 1)
-		if err != nil {
+		if plate, err = l.plate(s.vehicle - 1); err != nil {
 			return 0, err
 		}
-		l.vehiclePlate = plate
 		raw = []byte(strings.ReplaceAll(string(raw), "{plate}", plate))
 	}
 	kind := s.kind
@@ -248,7 +246,7 @@ func (l *loader) file(ctx context.Context, s spec) (int, error) {
 	if s.longAgo > 0 {
 		acts = en
 	}
-	if err := l.do(ctx, acts, s.caseNo, m.ID, s.acts); err != nil {
+	if err := l.do(ctx, acts, s.caseNo, plate, m.ID, s.acts); err != nil {
 		return n, err
 	}
 	if hasAction(s.acts, matter.ActionMarkControlled) || hasAction(s.acts, matter.ActionRequestControl) {
@@ -257,11 +255,11 @@ func (l *loader) file(ctx context.Context, s spec) (int, error) {
 			return n, fmt.Errorf("the handover opened by matter %d: %w", m.ID, err)
 		}
 		n++
-		if err := l.do(ctx, acts, s.caseNo, child, s.child); err != nil {
+		if err := l.do(ctx, acts, s.caseNo, plate, child, s.child); err != nil {
 			return n, err
 		}
 	}
-	return n, l.do(ctx, acts, s.caseNo, m.ID, s.after)
+	return n, l.do(ctx, acts, s.caseNo, plate, m.ID, s.after)
 }
 
 // plate is the plate of the registry's vehicle i (the simulator's; a real
@@ -278,7 +276,8 @@ func (l *loader) plate(i int) (string, error) {
 	return sim.At(i).Plate, nil
 }
 
-func (l *loader) do(ctx context.Context, en *matter.Engine, caseNo string, id int64, acts []act) error {
+// do does acts on matter id; "{plate}" in their payloads becomes plate.
+func (l *loader) do(ctx context.Context, en *matter.Engine, caseNo, plate string, id int64, acts []act) error {
 	for _, a := range acts {
 		pr, err := l.pr(ctx, a.who)
 		if err != nil {
@@ -293,7 +292,7 @@ func (l *loader) do(ctx context.Context, en *matter.Engine, caseNo string, id in
 		if err != nil {
 			return err
 		}
-		raw = []byte(strings.ReplaceAll(string(raw), "{plate}", l.vehiclePlate))
+		raw = []byte(strings.ReplaceAll(string(raw), "{plate}", plate))
 		if _, _, err := en.Act(ctx, pr, id, a.action, 0, raw, digests); err != nil {
 			return fmt.Errorf("%s %s on matter %d: %w", a.who, a.action, id, err)
 		}
