@@ -43,7 +43,6 @@ type Effects struct {
 
 	en     *Engine
 	run    *txRun
-	source string
 	system []systemAct
 }
 
@@ -107,11 +106,11 @@ func (fx *Effects) CreationPayload(ctx context.Context) (json.RawMessage, error)
 
 // effects runs k's hook for a written act on the node that keeps the
 // kind's outside records, then the automatic acts it queued.
-func (en *Engine) effects(ctx context.Context, run *txRun, tx *sql.Tx, k *Kind, res committed, source string, received bool) error {
+func (en *Engine) effects(ctx context.Context, run *txRun, tx *sql.Tx, k *Kind, res committed, received bool) error {
 	if k.Effects == nil || !en.cfg.serves(k.EffectsSide) {
 		return nil
 	}
-	fx := &Effects{Tx: tx, Matter: res.matter, Event: res.event, Received: received, en: en, run: run, source: source}
+	fx := &Effects{Tx: tx, Matter: res.matter, Event: res.event, Received: received, en: en, run: run}
 	if err := k.Effects(ctx, fx); err != nil {
 		return err
 	}
@@ -191,7 +190,7 @@ func (en *Engine) appendAct(ctx context.Context, run *txRun, tx *sql.Tx, k *Kind
 	if err != nil {
 		return committed{}, err
 	}
-	return res, en.effects(ctx, run, tx, k, res, source, false)
+	return res, en.effects(ctx, run, tx, k, res, false)
 }
 
 // creationPayload reads and opens matter id's creation payload.

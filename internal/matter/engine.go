@@ -337,7 +337,7 @@ func (en *Engine) Create(ctx context.Context, pr access.Principal, nm NewMatter)
 			return err
 		}
 		out = res.matter
-		if err := en.effects(ctx, run, tx, k, res, pr.Source, false); err != nil {
+		if err := en.effects(ctx, run, tx, k, res, false); err != nil {
 			return err
 		}
 		if k.Effects != nil { // automatic acts may have moved the matter on
@@ -530,7 +530,7 @@ func (en *Engine) open(ctx context.Context, run *txRun, tx *sql.Tx, pr access.Pr
 	if err != nil {
 		return Matter{}, err
 	}
-	return res.matter, en.effects(ctx, run, tx, k, res, pr.Source, false)
+	return res.matter, en.effects(ctx, run, tx, k, res, false)
 }
 
 // reload reads matter id's row in tx.

@@ -224,7 +224,7 @@ func (en *Engine) receive(ctx context.Context, run *txRun, tx *sql.Tx, k *Kind, 
 	if err != nil {
 		return err
 	}
-	return en.effects(ctx, run, tx, k, res, source, true)
+	return en.effects(ctx, run, tx, k, res, true)
 }
 
 func (en *Engine) hold(ctx context.Context, tx *sql.Tx, env Envelope, e Event) error {
