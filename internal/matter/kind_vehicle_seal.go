@@ -264,7 +264,7 @@ func vehicleSealEffects(ctx context.Context, fx *Effects) error {
 			return err
 		}
 		if len(lapsed) > 0 {
-			fx.AfterCommit(func(ctx context.Context) { reg.Committed(ctx, lapsed) })
+			fx.AfterCommit(func(ctx context.Context) { reg.Committed(ctx, vehicle.Ended(lapsed...)...) })
 			if err := lapseActs(fx, lapsed); err != nil {
 				return err
 			}
@@ -321,7 +321,7 @@ func vehicleSealEffects(ctx context.Context, fx *Effects) error {
 		if err != nil {
 			return err
 		}
-		fx.AfterCommit(func(ctx context.Context) { reg.Committed(ctx, ch) })
+		fx.AfterCommit(func(ctx context.Context) { reg.Committed(ctx, ch.Ended) })
 		if err := fx.System(m.ID, ActionSealLifted, sealFacts(ch.Ended), nil); err != nil {
 			return err
 		}
@@ -449,7 +449,7 @@ func vehicleSealSweep(ctx context.Context, sw *Sweep) error {
 	if len(changes) == 0 {
 		return nil
 	}
-	sw.AfterCommit(func(ctx context.Context) { reg.Committed(ctx, changes) })
+	sw.AfterCommit(func(ctx context.Context) { reg.Committed(ctx, vehicle.Ended(changes...)...) })
 	return lapseActs(sw, changes)
 }
 

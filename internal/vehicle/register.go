@@ -134,6 +134,15 @@ type Change struct {
 	Promoted *Seal
 }
 
+// Ended lists the seals the changes ended (each names its vehicle).
+func Ended(chs ...Change) []Seal {
+	out := make([]Seal, len(chs))
+	for i, ch := range chs {
+		out[i] = ch.Ended
+	}
+	return out
+}
+
 // Config tunes a Register.
 type Config struct {
 	Now    func() time.Time // default time.Now

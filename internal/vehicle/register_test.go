@@ -101,7 +101,7 @@ func (f *fixture) lift(t *testing.T, id int64) vehicle.Change {
 	if err != nil {
 		t.Fatalf("lift seal %d: %v", id, err)
 	}
-	f.reg.Committed(context.Background(), ch)
+	f.reg.Committed(context.Background(), ch.Ended)
 	return ch
 }
 
@@ -116,7 +116,7 @@ func (f *fixture) lapse(t *testing.T) []vehicle.Change {
 	if err != nil {
 		t.Fatalf("lapse due: %v", err)
 	}
-	f.reg.Committed(context.Background(), chs)
+	f.reg.Committed(context.Background(), vehicle.Ended(chs...)...)
 	return chs
 }
 
@@ -453,7 +453,7 @@ func TestConcurrentSealsOfOneVehicle(t *testing.T) {
 			if inForce != 1 || len(pos) != n {
 				t.Errorf("round %d: %d in force, %d distinct positions of %d", round, inForce, len(pos), n)
 			}
-			f.reg.Committed(ctx, seals)
+			f.reg.Committed(ctx, seals...)
 			if verdict, _ := f.reg.Check(ctx, v.Plate, connector.OpTransfer); verdict.Allowed || verdict.Waiting != n-1 {
 				t.Errorf("round %d: check %+v", round, verdict)
 			}

@@ -3,7 +3,6 @@ package vehicle
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -389,5 +388,3 @@ func (r *Register) lapseVehicle(ctx context.Context, tx *sql.Tx, vin string, now
 	}
 }
 
-// errUnknownChange is logged when Committed gets a value it cannot use.
-var errUnknownChange = errors.New("vehicle register: Committed takes Seal, *Seal, []Seal, Change, *Change or []Change")

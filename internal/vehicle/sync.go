@@ -10,43 +10,18 @@ import (
 	"liandong/internal/apperr"
 )
 
-// Committed is called after the caller's transaction committed, with what
-// Accept, Lift, Renew or LapseDue returned (Seal, *Seal, []Seal, Change,
-// *Change, []Change). For every vehicle they name it reloads the seals into
-// the in-memory index and pushes what the registry lacks (S-VEH-2: the seal
-// is entered into the registration system; S-VEH-3: an unseal at once).
-// A failed push is logged and left for Sync; Committed never fails.
-func (r *Register) Committed(ctx context.Context, changes ...any) {
+// Committed is called after the caller's transaction committed, with the
+// seals Accept, Renew or Lift returned (for a Change, its Ended seal: the
+// promoted one is on the same vehicle; for LapseDue, Ended(changes...)).
+// For every vehicle they name it reloads the seals into the in-memory index
+// and pushes what the registry lacks (S-VEH-2: the seal is entered into the
+// registration system; S-VEH-3: an unseal at once). A failed push is logged
+// and left for Sync; Committed never fails.
+func (r *Register) Committed(ctx context.Context, seals ...Seal) {
 	vins := map[string]bool{}
-	add := func(s Seal) {
+	for _, s := range seals {
 		if s.VIN != "" {
 			vins[s.VIN] = true
-		}
-	}
-	for _, c := range changes {
-		switch c := c.(type) {
-		case Seal:
-			add(c)
-		case *Seal:
-			if c != nil {
-				add(*c)
-			}
-		case []Seal:
-			for _, s := range c {
-				add(s)
-			}
-		case Change:
-			add(c.Ended)
-		case *Change:
-			if c != nil {
-				add(c.Ended)
-			}
-		case []Change:
-			for _, ch := range c {
-				add(ch.Ended)
-			}
-		default:
-			r.log.Error("vehicle register: Committed", "err", errUnknownChange, "type", fmt.Sprintf("%T", c))
 		}
 	}
 	for vin := range vins {
@@ -209,7 +184,7 @@ func (r *Register) Run(ctx context.Context, every time.Duration) error {
 				r.log.Error("vehicle register: lapse due seals", "err", err)
 			} else if len(chs) > 0 {
 				r.log.Info("vehicle seals lapsed", "count", len(chs))
-				r.Committed(ctx, chs)
+				r.Committed(ctx, Ended(chs...)...)
 			}
 		}
 		if err := r.Sync(ctx); err != nil && ctx.Err() == nil {
