@@ -387,4 +387,3 @@ func (r *Register) lapseVehicle(ctx context.Context, tx *sql.Tx, vin string, now
 		out = append(out, ch)
 	}
 }
-
